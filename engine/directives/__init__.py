@@ -1,0 +1,1 @@
+"""Directives (chỉ thị) and the other instruments a province issues: data, format, storage."""

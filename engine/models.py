@@ -1,0 +1,198 @@
+"""Core tables of the engine: definitions, instances, the human-task query table, audit, accounts.
+
+Other features keep their tables in their own modules; `all_metadata()` imports them all so
+Alembic and the tests see one schema.
+"""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .db import Base
+
+
+class InstanceStatus(str, enum.Enum):
+    """Lifecycle of a process instance; only the moves in LEGAL_MOVES are allowed."""
+
+    RUNNING = "running"  # has ready human tasks or waits for a timer/message
+    COMPLETED = "completed"
+    ERROR = "error"  # a service task or script failed; retry() resumes
+    SUSPENDED = "suspended"
+    TERMINATED = "terminated"
+
+
+LEGAL_MOVES: dict[InstanceStatus, set[InstanceStatus]] = {
+    InstanceStatus.RUNNING: {InstanceStatus.COMPLETED, InstanceStatus.ERROR, InstanceStatus.SUSPENDED,
+                             InstanceStatus.TERMINATED, InstanceStatus.RUNNING},
+    InstanceStatus.ERROR: {InstanceStatus.RUNNING, InstanceStatus.TERMINATED, InstanceStatus.ERROR,
+                           InstanceStatus.COMPLETED, InstanceStatus.SUSPENDED},
+    InstanceStatus.SUSPENDED: {InstanceStatus.RUNNING, InstanceStatus.TERMINATED},
+    InstanceStatus.COMPLETED: set(),
+    InstanceStatus.TERMINATED: set(),
+}
+
+
+class TaskStatus(str, enum.Enum):
+    READY = "ready"
+    CLAIMED = "claimed"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+class ProcessDefinition(Base):
+    """One deployed version of a BPMN process, stored once per content hash."""
+
+    __tablename__ = "process_definition"
+    __table_args__ = (UniqueConstraint("content_hash", "process_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    process_id: Mapped[str] = mapped_column(String(200), index=True)
+    name: Mapped[str] = mapped_column(String(400))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    bpmn_xml: Mapped[str] = mapped_column(Text)
+    spec_json: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(400), default="upload")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    deployed_at: Mapped[datetime]
+    deployed_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class ProcessInstance(Base):
+    """A running or finished process; `state_json` holds only the instance part of the workflow."""
+
+    __tablename__ = "process_instance"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    definition_id: Mapped[int] = mapped_column(ForeignKey("process_definition.id"), index=True)
+    process_id: Mapped[str] = mapped_column(String(200))
+    business_key: Mapped[str | None] = mapped_column(String(200), index=True)
+    status: Mapped[str] = mapped_column(String(20), default=InstanceStatus.RUNNING.value, index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    state_json: Mapped[str] = mapped_column(Text)
+    next_timer_at: Mapped[datetime | None] = mapped_column(index=True)
+    lease_owner: Mapped[str | None] = mapped_column(String(100))
+    lease_until: Mapped[datetime | None]
+    error_message: Mapped[str | None] = mapped_column(Text)
+    error_element: Mapped[str | None] = mapped_column(String(200))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    body_code: Mapped[str | None] = mapped_column(String(100), index=True)
+    directive_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    started_by: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    completed_at: Mapped[datetime | None]
+
+
+class HumanTask(Base):
+    """Query table of manual/user tasks, rewritten at every save; the inbox reads only this."""
+
+    __tablename__ = "human_task"
+    __table_args__ = (
+        UniqueConstraint("instance_id", "task_uuid"),
+        Index("ix_human_task_inbox_role", "status", "candidate_role", "body_code", "due_at"),
+        Index("ix_human_task_inbox_assignee", "status", "assignee", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id", ondelete="CASCADE"), index=True)
+    task_uuid: Mapped[str] = mapped_column(String(36))
+    element_id: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(400))
+    lane: Mapped[str | None] = mapped_column(String(200))
+    candidate_role: Mapped[str | None] = mapped_column(String(100))
+    body_code: Mapped[str | None] = mapped_column(String(100))
+    assignee: Mapped[str | None] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(20), default=TaskStatus.READY.value)
+    due_at: Mapped[datetime | None]
+    form: Mapped[dict | None] = mapped_column(JSON)
+    business_key: Mapped[str | None] = mapped_column(String(200))
+    process_id: Mapped[str] = mapped_column(String(200))
+    directive_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+    completed_at: Mapped[datetime | None]
+    completed_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class AuditEvent(Base):
+    """Append-only, hash-chained log of every state change."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, unique=True)
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(100))
+    instance_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    payload: Mapped[dict] = mapped_column(JSON)
+    payload_hash: Mapped[str] = mapped_column(String(64))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class User(Base):
+    """A local account; `roles` is a comma-separated list of role codes."""
+
+    __tablename__ = "app_user"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    body_code: Mapped[str | None] = mapped_column(String(100))
+    roles: Mapped[str] = mapped_column(String(400), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+
+    @property
+    def role_list(self) -> list[str]:
+        return [r for r in self.roles.split(",") if r]
+
+
+class StoredBlob(Base):
+    """Content-addressed binary store (uploads, generated files) shared by features."""
+
+    __tablename__ = "stored_blob"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime]
+
+
+FEATURE_MODEL_MODULES = (
+    "engine.directory.models",
+    "engine.directives.store",
+    "engine.registers",
+    "engine.documents.store",
+)
+
+
+def all_metadata():
+    """Import every feature's tables and return the one MetaData that holds them all."""
+    import importlib
+
+    for name in FEATURE_MODEL_MODULES:
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if not name.startswith(exc.name or "\0"):  # a real import error inside the module
+                raise
+    return Base.metadata
+
+
+metadata = Base.metadata
