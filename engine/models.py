@@ -89,12 +89,16 @@ class ProcessInstance(Base):
     error_message: Mapped[str | None] = mapped_column(Text)
     error_element: Mapped[str | None] = mapped_column(String(200))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    child_group: Mapped[str | None] = mapped_column(String(200))
     body_code: Mapped[str | None] = mapped_column(String(100), index=True)
     directive_id: Mapped[int | None] = mapped_column(Integer, index=True)
     started_by: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     completed_at: Mapped[datetime | None]
+
+    # Every UPDATE carries "AND version = <old>"; a lost race raises StaleDataError → ConflictError.
+    __mapper_args__ = {"version_id_col": version}
 
 
 class HumanTask(Base):
@@ -141,6 +145,48 @@ class AuditEvent(Base):
     payload: Mapped[dict] = mapped_column(JSON)
     payload_hash: Mapped[str] = mapped_column(String(64))
     prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class MessageSubscription(Base):
+    """A message an instance waits for; rewritten at save so correlation never deserializes."""
+
+    __tablename__ = "message_subscription"
+    __table_args__ = (UniqueConstraint("instance_id", "message_name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id", ondelete="CASCADE"), index=True)
+    message_name: Mapped[str] = mapped_column(String(200), index=True)
+    business_key: Mapped[str | None] = mapped_column(String(200), index=True)
+
+
+class ChildGroup(Base):
+    """Fan-out bookkeeping: children started by a parent and how many have finished.
+
+    A child's completion bumps `completed` here; the parent instance is only loaded when the last
+    child finishes, so cost does not grow with the number of children.
+    """
+
+    __tablename__ = "child_group"
+    __table_args__ = (UniqueConstraint("parent_id", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    parent_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    process_id: Mapped[str] = mapped_column(String(200))
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    completed: Mapped[int] = mapped_column(Integer, default=0)
+    done_message: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+
+
+class AuditHead(Base):
+    """Single row holding the tip of the audit chain; locked while appending so the chain never forks."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, default=0)
     hash: Mapped[str] = mapped_column(String(64))
 
 

@@ -64,11 +64,14 @@ def sqlite_template(tmp_path_factory):
 
 
 def _truncate_pg(url: str) -> None:
-    tables = [t.name for t in all_metadata().sorted_tables]
-    if not tables:
-        return
+    from sqlalchemy import inspect
+
     db = Database(url)
     try:
+        existing = set(inspect(db.engine).get_table_names())
+        tables = [t.name for t in all_metadata().sorted_tables if t.name in existing]
+        if not tables:
+            return
         with db.engine.begin() as conn:
             conn.exec_driver_sql(
                 "TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"

@@ -1,0 +1,157 @@
+"""The human-task query table: written at every save from the workflow's ready manual tasks, read
+by inboxes with plain indexed SQL (never a deserialized workflow)."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import Session
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.util.task import TaskState
+
+from .accounts import Actor
+from .errors import ExpressionError
+from .forms import parse_form
+from .models import HumanTask, ProcessInstance, TaskStatus
+
+# Default role of each lane name used in the shipped models; a task's `role` property wins.
+LANE_ROLES = {
+    "Chuyên viên": "clerk",
+    "Chuyên viên soạn thảo": "clerk",
+    "Lãnh đạo đơn vị": "unit_head",
+    "Lãnh đạo đơn vị soạn thảo": "unit_head",
+    "Văn phòng": "office_reviewer",
+    "Lãnh đạo": "leader",
+    "Người ký": "leader",
+    "Văn thư": "records_clerk",
+    "Đơn vị được giao": "body_officer",
+    "Cán bộ đơn vị được giao": "body_officer",
+    "Quản trị": "admin",
+}
+OPEN = (TaskStatus.READY.value, TaskStatus.CLAIMED.value)
+
+
+def _properties(spec) -> dict:
+    return (getattr(spec, "extensions", None) or {}).get("properties", {}) or {}
+
+
+def role_for(spec) -> str | None:
+    """Candidate role of a task spec: its `role` property, else its lane's role."""
+    props = _properties(spec)
+    if props.get("role"):
+        return props["role"].strip()
+    lane = getattr(spec, "lane", None)
+    if lane is None:
+        return None
+    return LANE_ROLES.get(lane.strip(), lane.strip())
+
+
+def _due(value, now: datetime) -> datetime | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, 17, 0, tzinfo=timezone.utc)
+    text = str(value).strip()
+    if text.upper().startswith("P"):
+        return now + TimerEventDefinition.get_timedelta_from_start(TimerEventDefinition.parse_iso_duration(text), now)
+    parsed = datetime.fromisoformat(text)
+    if len(text) == 10:  # a bare date: end of the working day
+        parsed = parsed.replace(hour=17)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def describe(task, evaluator, instance: ProcessInstance, now: datetime) -> dict:
+    """Query-table columns for one ready SpiffWorkflow task (evaluates body/assignee/due properties)."""
+    spec = task.task_spec
+    props = _properties(spec)
+
+    def prop(name):
+        expr = props.get(name)
+        if not expr:
+            return None
+        try:
+            return evaluator.evaluate(expr, task.data)
+        except ExpressionError as exc:
+            raise ExpressionError(f"thuộc tính '{name}': {exc.reason}", expr, spec.bpmn_id) from None
+
+    body = prop("body")
+    form_text = (spec.extensions or {}).get("form")
+    return {
+        "element_id": spec.bpmn_id,
+        "name": spec.bpmn_name or spec.bpmn_id,
+        "lane": spec.lane,
+        "candidate_role": role_for(spec),
+        "body_code": str(body) if body else instance.body_code,
+        "assignee": prop("assignee") or None,
+        "due_at": _due(prop("due"), now),
+        "form": {"documentation": getattr(spec, "documentation", None),
+                 "fields": [f.to_dict() for f in parse_form(form_text)]},
+    }
+
+
+def sync(session: Session, instance: ProcessInstance, workflow, evaluator, now: datetime,
+         completed: dict[str, str] | None = None) -> None:
+    """Make the open rows of `instance` match its ready manual tasks.
+
+    New ready tasks get rows; rows whose task is no longer ready become completed (if the caller
+    completed it: `completed` maps task uuid → username) or cancelled (a boundary event, a
+    terminate, a cancelled branch).
+    """
+    completed = completed or {}
+    ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
+    rows = session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id,
+                                                   HumanTask.status.in_(OPEN))).all()
+    for row in rows:
+        if row.task_uuid in ready:
+            ready.pop(row.task_uuid)
+            continue
+        who = completed.get(row.task_uuid)
+        row.status = TaskStatus.COMPLETED.value if who else TaskStatus.CANCELLED.value
+        row.completed_at = now
+        row.completed_by = who
+    for uuid, task in ready.items():
+        session.add(HumanTask(instance_id=instance.id, task_uuid=uuid, status=TaskStatus.READY.value,
+                              business_key=instance.business_key, process_id=instance.process_id,
+                              directive_id=instance.directive_id, created_at=now,
+                              **describe(task, evaluator, instance, now)))
+
+
+def cancel_open(session: Session, instance_id: int, now: datetime) -> None:
+    """Cancel every open task of an instance (terminate)."""
+    session.execute(update(HumanTask).where(HumanTask.instance_id == instance_id, HumanTask.status.in_(OPEN))
+                    .values(status=TaskStatus.CANCELLED.value, completed_at=now))
+
+
+def visible_to(actor: Actor):
+    """SQL condition: open tasks this actor may act on (assigned to them, or to their role and body)."""
+    by_role = and_(
+        HumanTask.assignee.is_(None),
+        HumanTask.candidate_role.in_(actor.roles or ("",)),
+        or_(HumanTask.body_code.is_(None), HumanTask.body_code == (actor.body_code or "")),
+    )
+    return and_(HumanTask.status.in_(OPEN), or_(HumanTask.assignee == actor.username, by_role))
+
+
+def inbox_query(actor: Actor, limit: int, offset: int):
+    """Ready tasks of `actor`, soonest due first."""
+    return (select(HumanTask).where(visible_to(actor))
+            .order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at, HumanTask.id)
+            .limit(limit).offset(offset))
+
+
+def may_act(actor: Actor, row: HumanTask) -> bool:
+    """Whether `actor` may claim or complete this task."""
+    if actor.is_admin:
+        return True
+    if row.assignee:
+        return row.assignee == actor.username
+    return actor.has_role(row.candidate_role) and (row.body_code is None or row.body_code == actor.body_code)
+
+
+def may_see(actor: Actor, row: HumanTask) -> bool:
+    """Whether `actor` may look at this task: their own, or their role's in their body."""
+    if actor.is_admin or row.assignee == actor.username or row.completed_by == actor.username:
+        return True
+    return row.candidate_role in actor.roles and (row.body_code is None or row.body_code == actor.body_code)

@@ -1,0 +1,113 @@
+"""Timers with a moved clock: intermediate timers, interrupting and non-interrupting boundary
+timers; due times stored on the row; firing is idempotent."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from engine.models import AuditEvent, HumanTask
+from tests.engine.bpmn_helpers import chain, process, user_task
+
+
+def timer(kind: str, value: str) -> str:
+    return f'<bpmn:timerEventDefinition><bpmn:{kind}>{value}</bpmn:{kind}></bpmn:timerEventDefinition>'
+
+
+FOLLOW_UP = process(
+    "follow_up",
+    '<bpmn:startEvent id="S"/>'
+    + user_task("Report", "Gửi báo cáo")
+    + '<bpmn:boundaryEvent id="Remind" attachedToRef="Report" cancelActivity="false">'
+    + timer("timeDuration", '"P1D"') + "</bpmn:boundaryEvent>"
+    + '<bpmn:scriptTask id="Note"><bpmn:script>reminded = True</bpmn:script></bpmn:scriptTask>'
+    + '<bpmn:endEvent id="RemindEnd"/>'
+    + '<bpmn:boundaryEvent id="Overdue" attachedToRef="Report" cancelActivity="true">'
+    + timer("timeDuration", '"P3D"') + "</bpmn:boundaryEvent>"
+    + user_task("Escalate", "Báo cáo lãnh đạo: đơn vị chậm")
+    + '<bpmn:endEvent id="E"/><bpmn:endEvent id="E2"/>'
+    + chain("S", "Report", "E") + chain("Remind", "Note", "RemindEnd") + chain("Overdue", "Escalate", "E2"),
+    lanes={"Đơn vị được giao": ["S", "Report", "E", "Remind", "Note", "RemindEnd", "Overdue"],
+           "Lãnh đạo": ["Escalate", "E2"]},
+)
+
+WAIT = process(
+    "wait_then_act",
+    '<bpmn:startEvent id="S"/><bpmn:intermediateCatchEvent id="Wait">' + timer("timeDuration", '"PT1H"')
+    + '</bpmn:intermediateCatchEvent><bpmn:scriptTask id="Mark"><bpmn:script>waited = True</bpmn:script>'
+    + "</bpmn:scriptTask>" + user_task("Act", "Xử lý") + '<bpmn:endEvent id="E"/>'
+    + chain("S", "Wait", "Mark", "Act", "E"),
+    lanes={"Chuyên viên": ["S", "Wait", "Mark", "Act", "E"]},
+)
+
+
+def _fired(engine, instance_id):
+    with engine.db.session() as s:
+        return s.query(AuditEvent).filter_by(instance_id=instance_id, action="timer_fired").count()
+
+
+def test_intermediate_timer_fires_only_when_the_clock_reaches_it(engine, clock, clerk):
+    engine.deploy_xml(WAIT)
+    inst = engine.start_instance("wait_then_act", body_code="LS.UBND")
+    assert inst.next_timer_at == clock.now() + timedelta(hours=1)
+    assert inst.ready_tasks == []
+    clock.advance(minutes=59)
+    assert engine.fire_due_timers() == 0
+    clock.advance(minutes=2)
+    assert engine.fire_due_timers() == 1
+    after = engine.get_instance(inst.id)
+    assert [t.element_id for t in after.ready_tasks] == ["Act"] and after.next_timer_at is None
+    assert engine.instance_data(inst.id)["waited"] is True
+    assert engine.fire_due_timers() == 0 and _fired(engine, inst.id) == 1
+
+
+def test_boundary_timers_remind_then_interrupt(engine, clock, leader):
+    engine.deploy_xml(FOLLOW_UP)
+    inst = engine.start_instance("follow_up", body_code="LS.UBND")
+    assert inst.next_timer_at == clock.now() + timedelta(days=1)
+    clock.advance(days=1, seconds=1)
+    assert engine.fire_due_timers() == 1
+    mid = engine.get_instance(inst.id)
+    assert [t.element_id for t in mid.ready_tasks] == ["Report"]  # non-interrupting: still open
+    assert engine.instance_data(inst.id).get("reminded") is True
+    assert mid.next_timer_at == inst.created_at + timedelta(days=3)
+    clock.advance(days=2)
+    assert engine.fire_due_timers() == 1
+    late = engine.get_instance(inst.id)
+    assert [t.element_id for t in late.ready_tasks] == ["Escalate"]
+    with engine.db.session() as s:
+        report = s.query(HumanTask).filter_by(instance_id=inst.id, element_id="Report").one()
+        assert report.status == "cancelled"
+    assert [t.element_id for t in engine.inbox(leader)] == ["Escalate"]
+
+
+def test_completing_before_the_boundary_timer_clears_it(engine, clock):
+    from engine.accounts import Actor
+
+    officer = Actor("cb", "Cán bộ", ("body_officer",), "LS.UBND")
+    engine.deploy_xml(FOLLOW_UP)
+    inst = engine.start_instance("follow_up", body_code="LS.UBND")
+    done = engine.complete_task(engine.inbox(officer)[0].id, officer, {})
+    assert done.status == "completed" and done.next_timer_at is None
+    clock.advance(days=10)
+    assert engine.fire_due_timers() == 0
+    assert _fired(engine, inst.id) == 0
+
+
+def test_many_due_timers_fire_in_one_sweep(engine, clock):
+    engine.deploy_xml(WAIT)
+    ids = [engine.start_instance("wait_then_act", body_code="LS.UBND").id for _ in range(12)]
+    clock.advance(hours=2)
+    assert engine.fire_due_timers() == 12
+    assert all(_fired(engine, i) == 1 for i in ids)
+    assert engine.next_timer_due() is None
+
+
+@pytest.mark.parametrize("when", ['"2024-05-21T08:00:00+00:00"'])
+def test_time_date_timer_uses_the_given_instant(engine, clock, when):
+    xml = WAIT.replace('<bpmn:timeDuration>"PT1H"</bpmn:timeDuration>', f"<bpmn:timeDate>{when}</bpmn:timeDate>")
+    engine.deploy_xml(xml)
+    inst = engine.start_instance("wait_then_act", body_code="LS.UBND")
+    assert inst.next_timer_at.isoformat() == "2024-05-21T08:00:00+00:00"
+    clock.set(inst.next_timer_at + timedelta(seconds=1))
+    assert engine.fire_due_timers() == 1
