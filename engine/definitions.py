@@ -45,6 +45,8 @@ SUPPORTED = {
     "dataInputRefs", "dataOutputRefs", "property", "itemDefinition", "import", "interface", "operation",
 }
 HUMAN_TASKS = {"userTask", "manualTask"}
+# SpiffWorkflow names its own internal task specs like this; a BPMN element with such an id breaks the model.
+RESERVED_IDS = {"Start", "End", "Root"}
 # An ISO 8601 duration, date-time or repeating interval written without quotes.
 BARE_TIMER = re.compile(
     r"^(R\d*/)?(P(?=[\dT])(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(\d+H)?(\d+M)?(\d+([.,]\d+)?S)?)?"
@@ -115,6 +117,9 @@ class DefinitionChecker:
             if not isinstance(el.tag, str):
                 continue
             qn = etree.QName(el)
+            if qn.namespace == BPMN_NS and el.get("id") in RESERVED_IDS:
+                problems.append(Problem(el.get("id"), f"mã phần tử '{el.get('id')}' được dành cho máy; hãy đổi tên "
+                                                      f"(element id '{el.get('id')}' is reserved)", el.sourceline))
             if qn.namespace == BPMN_NS and qn.localname not in SUPPORTED:
                 problems.append(Problem(_owner_id(el), f"phần tử không được hỗ trợ (unknown element): bpmn:{qn.localname}",
                                         el.sourceline))

@@ -64,6 +64,7 @@ class ChithiEngine:
         self._cache: OrderedDict[int, tuple[int, BpmnWorkflow]] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()
+        self._scheduler = None
         spiff_clock.install()
 
     def upgrade_schema(self) -> None:
@@ -458,6 +459,21 @@ class ChithiEngine:
         wf = self._load(s, row)
         self.advance(s, row, wf, "scheduler", "timer_fired", {"due": due.isoformat() if due else None},
                      lambda w: w.refresh_timers())
+
+    def start_scheduler(self, sweep_seconds: int = 30) -> None:
+        """Fire timers from a background APScheduler thread in this process."""
+        from .scheduler import TimerScheduler
+
+        if self._scheduler is None:
+            self._scheduler = TimerScheduler(self, sweep_seconds)
+            self._scheduler.start()
+
+    def shutdown(self) -> None:
+        """Stop the scheduler (if any) and close database connections."""
+        if self._scheduler is not None:
+            self._scheduler.shutdown()
+            self._scheduler = None
+        self.db.dispose()
 
     def next_timer_due(self) -> datetime | None:
         """Earliest pending timer of any running instance."""

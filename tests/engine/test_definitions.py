@@ -118,3 +118,9 @@ def test_external_entities_are_not_resolved(engine, tmp_path):
     with engine.db.session() as s:
         from engine.models import ProcessDefinition
         assert all("TOP-SECRET" not in d.spec_json for d in s.query(ProcessDefinition))
+
+
+def test_reserved_element_id_is_refused(engine):
+    problems = _problems(engine, GOOD.replace('id="S"', 'id="Start"').replace('"S"', '"Start"')
+                         .replace(">S<", ">Start<"))
+    assert any(p.element_id == "Start" and "reserved" in p.message for p in problems)
