@@ -84,6 +84,7 @@ class ProcessInstance(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     state_json: Mapped[str] = mapped_column(Text)
     next_timer_at: Mapped[datetime | None] = mapped_column(index=True)
+    waiting_messages: Mapped[str | None] = mapped_column(String(1000))  # names, for a cheap "unchanged?" check
     lease_owner: Mapped[str | None] = mapped_column(String(100))
     lease_until: Mapped[datetime | None]
     error_message: Mapped[str | None] = mapped_column(Text)

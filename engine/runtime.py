@@ -271,12 +271,17 @@ class ChithiEngine:
         _move(row, status, new_status)
         waits = wf.waiting_events()
         row.next_timer_at = _earliest_timer(waits)
+        messages = {e.name for e in waits if e.event_type == "MessageEventDefinition"}
+        summary = ",".join(sorted(messages)) or None
+        messages_changed = summary != row.waiting_messages
+        row.waiting_messages = summary
         row.state_json = self.serializer.dump(wf)
         row.updated_at = now
         row.lease_owner = row.lease_until = None
         s.flush()  # UPDATE … WHERE version = old: StaleDataError here means someone else won
         humantasks.sync(s, row, wf, self.evaluator, now, completed)
-        self._sync_subscriptions(s, row, {e.name for e in waits if e.event_type == "MessageEventDefinition"})
+        if messages_changed:  # the common step changes no subscription: no query at all
+            self._sync_subscriptions(s, row, messages)
         event = dict(payload)
         if error is not None:
             event["error"] = row.error_message

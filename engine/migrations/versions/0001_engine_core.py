@@ -85,6 +85,7 @@ def upgrade() -> None:
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('state_json', sa.Text(), nullable=False),
     sa.Column('next_timer_at', engine.db.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('waiting_messages', sa.String(length=1000), nullable=True),
     sa.Column('lease_owner', sa.String(length=100), nullable=True),
     sa.Column('lease_until', engine.db.UtcDateTime(timezone=True), nullable=True),
     sa.Column('error_message', sa.Text(), nullable=True),

@@ -1,0 +1,135 @@
+"""Engine benchmarks: persisted step vs in-memory step, fan-out independence, distribution of
+1,000 bodies, and the inbox query over 100,000 open tasks (PostgreSQL, when BENCH_DATABASE_URL is set).
+"""
+from __future__ import annotations
+
+import os
+import statistics
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.util.task import TaskState
+
+from engine.accounts import Actor
+from engine.app import build_engine
+from engine.clock import FrozenClock
+
+NS = ('xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
+      'xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core"')
+ACTOR = Actor("bench", "Bench", ("clerk", "body_officer"), "B")
+
+
+def sequential(n: int) -> str:
+    tasks = "".join(f'<bpmn:userTask id="T{i}" name="Việc {i}"/>' for i in range(n))
+    ids = ["S"] + [f"T{i}" for i in range(n)] + ["E"]
+    flows = "".join(f'<bpmn:sequenceFlow id="F{i}" sourceRef="{a}" targetRef="{b}"/>'
+                    for i, (a, b) in enumerate(zip(ids, ids[1:])))
+    refs = "".join(f"<bpmn:flowNodeRef>{x}</bpmn:flowNodeRef>" for x in ids)
+    return (f'<bpmn:definitions {NS} id="D" targetNamespace="t"><bpmn:process id="seq" isExecutable="true">'
+            f'<bpmn:laneSet id="L"><bpmn:lane id="L1" name="Chuyên viên">{refs}</bpmn:lane></bpmn:laneSet>'
+            f'<bpmn:startEvent id="S"/>{tasks}<bpmn:endEvent id="E"/>{flows}</bpmn:process></bpmn:definitions>')
+
+
+FANOUT = (f'<bpmn:definitions {NS} id="D2" targetNamespace="t">'
+          '<bpmn:message id="M" name="all_done"/>'
+          '<bpmn:process id="parent" isExecutable="true"><bpmn:laneSet id="L"><bpmn:lane id="L1" name="Chuyên viên">'
+          '<bpmn:flowNodeRef>S</bpmn:flowNodeRef><bpmn:flowNodeRef>Fan</bpmn:flowNodeRef>'
+          '<bpmn:flowNodeRef>W</bpmn:flowNodeRef><bpmn:flowNodeRef>E</bpmn:flowNodeRef></bpmn:lane></bpmn:laneSet>'
+          '<bpmn:startEvent id="S"/><bpmn:serviceTask id="Fan"><bpmn:extensionElements>'
+          '<spiffworkflow:serviceTaskOperator id="start_children" resultVariable="r"><spiffworkflow:parameters>'
+          '<spiffworkflow:parameter id="process" type="any" value="&quot;child&quot;"/>'
+          '<spiffworkflow:parameter id="items" type="any" value="bodies"/>'
+          '<spiffworkflow:parameter id="done_message" type="any" value="&quot;all_done&quot;"/>'
+          '</spiffworkflow:parameters></spiffworkflow:serviceTaskOperator></bpmn:extensionElements></bpmn:serviceTask>'
+          '<bpmn:intermediateCatchEvent id="W"><bpmn:messageEventDefinition messageRef="M"/></bpmn:intermediateCatchEvent>'
+          '<bpmn:endEvent id="E"/><bpmn:sequenceFlow id="F1" sourceRef="S" targetRef="Fan"/>'
+          '<bpmn:sequenceFlow id="F2" sourceRef="Fan" targetRef="W"/><bpmn:sequenceFlow id="F3" sourceRef="W" targetRef="E"/>'
+          '</bpmn:process>'
+          '<bpmn:process id="child" isExecutable="true"><bpmn:laneSet id="L2"><bpmn:lane id="L3" name="Đơn vị được giao">'
+          '<bpmn:flowNodeRef>CS</bpmn:flowNodeRef><bpmn:flowNodeRef>Report</bpmn:flowNodeRef>'
+          '<bpmn:flowNodeRef>CE</bpmn:flowNodeRef></bpmn:lane></bpmn:laneSet>'
+          '<bpmn:startEvent id="CS"/><bpmn:userTask id="Report" name="Báo cáo"/><bpmn:endEvent id="CE"/>'
+          '<bpmn:sequenceFlow id="C1" sourceRef="CS" targetRef="Report"/>'
+          '<bpmn:sequenceFlow id="C2" sourceRef="Report" targetRef="CE"/></bpmn:process></bpmn:definitions>')
+
+
+def _engine(url: str):
+    eng = build_engine(url, clock=FrozenClock(datetime(2024, 5, 20, tzinfo=timezone.utc)), migrate=True)
+    return eng
+
+
+def bench_step(url: str, n: int = 20, rounds: int = 5) -> dict:
+    """Per-step cost: in-memory SpiffWorkflow vs persisted completion through the engine."""
+    eng = _engine(url)
+    eng.deploy_xml(sequential(n))
+    with eng.db.session() as s:
+        spec, subs = eng._spec(s, eng.latest_definition(s, "seq").id)
+    mem, persisted = [], []
+    for _ in range(rounds):
+        wf = BpmnWorkflow(spec, subs, script_engine=eng.script_engine)
+        wf.do_engine_steps()
+        t0 = time.perf_counter()
+        for _ in range(n):
+            task = wf.get_tasks(state=TaskState.READY, manual=True)[0]
+            task.run()
+            wf.do_engine_steps()
+        mem.append((time.perf_counter() - t0) / n)
+        inst = eng.start_instance("seq", body_code="B")
+        task_id, spent = inst.ready_tasks[0].id, 0.0
+        for _ in range(n):
+            t0 = time.perf_counter()
+            after = eng.complete_task(task_id, ACTOR, {})
+            spent += time.perf_counter() - t0
+            task_id = after.ready_tasks[0].id if after.ready_tasks else None
+        persisted.append(spent / n)
+    eng.shutdown()
+    m, p = statistics.median(mem), statistics.median(persisted)
+    return {"in_memory_step_ms": m * 1e3, "persisted_step_ms": p * 1e3, "ratio": p / m, "target_ratio": 4.0}
+
+
+def bench_fanout(url: str, sizes=(10, 1000), sample: int = 20) -> dict:
+    """Distribution time and the cost of one body's report at 10 vs 1,000 bodies."""
+    out = {}
+    for size in sizes:
+        eng = _engine(url)
+        eng.deploy_xml(FANOUT)
+        bodies = [{"body_code": f"B{i:04d}", "name": f"Đơn vị {i}"} for i in range(size)]
+        t0 = time.perf_counter()
+        parent = eng.start_instance("parent", data={"bodies": bodies}, body_code="B")
+        distribute_s = time.perf_counter() - t0
+        children = eng.list_instances(parent_id=parent.id, limit=sample)
+        costs = []
+        for child in children[:sample]:
+            body = Actor("officer", "x", ("body_officer",), child.body_code)
+            task = eng.inbox(body)[0]
+            t0 = time.perf_counter()
+            eng.complete_task(task.id, body, {})
+            costs.append(time.perf_counter() - t0)
+        out[size] = {"distribute_s": distribute_s, "report_ms_median": statistics.median(costs) * 1e3}
+        eng.shutdown()
+    small, big = out[sizes[0]], out[sizes[-1]]
+    return {"by_size": out, "report_cost_ratio": big["report_ms_median"] / small["report_ms_median"],
+            "target_report_ratio": 1.2, "distribute_1000_s": out.get(1000, {}).get("distribute_s"),
+            "target_distribute_s": 10}
+
+
+def main() -> dict:
+    results = {"machine_cores": os.cpu_count()}
+    with tempfile.TemporaryDirectory() as tmp:
+        sqlite_url = f"sqlite:///{Path(tmp) / 'bench.db'}"
+        results["sqlite"] = {"step": bench_step(sqlite_url)}
+        fan_url = f"sqlite:///{Path(tmp) / 'fan.db'}"
+        results["sqlite"]["fanout"] = bench_fanout(fan_url)
+    pg = os.environ.get("BENCH_DATABASE_URL")
+    if pg:
+        results["postgresql"] = {"step": bench_step(pg), "fanout": bench_fanout(pg)}
+    return results
+
+
+if __name__ == "__main__":
+    import json
+
+    print(json.dumps(main(), indent=2))
