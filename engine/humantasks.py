@@ -92,8 +92,8 @@ def describe(task, evaluator, instance: ProcessInstance, now: datetime) -> dict:
 
 
 def sync(session: Session, instance: ProcessInstance, workflow, evaluator, now: datetime,
-         completed: dict[str, str] | None = None) -> None:
-    """Make the open rows of `instance` match its ready manual tasks.
+         completed: dict[str, str] | None = None) -> list[HumanTask]:
+    """Make the open rows of `instance` match its ready manual tasks; returns the open rows.
 
     New ready tasks get rows; rows whose task is no longer ready become completed (if the caller
     completed it: `completed` maps task uuid → username) or cancelled (a boundary event, a
@@ -101,21 +101,26 @@ def sync(session: Session, instance: ProcessInstance, workflow, evaluator, now: 
     """
     completed = completed or {}
     ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
+    still_open = []
     rows = session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id,
                                                    HumanTask.status.in_(OPEN))).all()
     for row in rows:
         if row.task_uuid in ready:
             ready.pop(row.task_uuid)
+            still_open.append(row)
             continue
         who = completed.get(row.task_uuid)
         row.status = TaskStatus.COMPLETED.value if who else TaskStatus.CANCELLED.value
         row.completed_at = now
         row.completed_by = who
     for uuid, task in ready.items():
-        session.add(HumanTask(instance_id=instance.id, task_uuid=uuid, status=TaskStatus.READY.value,
-                              business_key=instance.business_key, process_id=instance.process_id,
-                              directive_id=instance.directive_id, created_at=now,
-                              **describe(task, evaluator, instance, now)))
+        row = HumanTask(instance_id=instance.id, task_uuid=uuid, status=TaskStatus.READY.value,
+                        business_key=instance.business_key, process_id=instance.process_id,
+                        directive_id=instance.directive_id, created_at=now,
+                        **describe(task, evaluator, instance, now))
+        session.add(row)
+        still_open.append(row)
+    return still_open
 
 
 def cancel_open(session: Session, instance_id: int, now: datetime) -> None:

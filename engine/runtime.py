@@ -279,7 +279,7 @@ class ChithiEngine:
         row.updated_at = now
         row.lease_owner = row.lease_until = None
         s.flush()  # UPDATE … WHERE version = old: StaleDataError here means someone else won
-        humantasks.sync(s, row, wf, self.evaluator, now, completed)
+        s.info.setdefault("open_tasks", {})[row.id] = humantasks.sync(s, row, wf, self.evaluator, now, completed)
         if messages_changed:  # the common step changes no subscription: no query at all
             self._sync_subscriptions(s, row, messages)
         event = dict(payload)
@@ -304,6 +304,9 @@ class ChithiEngine:
 
     def _info(self, s: Session, row: ProcessInstance) -> InstanceInfo:
         s.flush()
+        known = s.info.get("open_tasks", {}).get(row.id)
+        if known is not None:  # just written by this transaction's save: no query needed
+            return InstanceInfo.from_row(row, sorted(known, key=lambda t: t.id))
         tasks = s.scalars(select(HumanTask).where(HumanTask.instance_id == row.id,
                                                   HumanTask.status.in_(humantasks.OPEN))
                           .order_by(HumanTask.id)).all()
