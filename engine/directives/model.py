@@ -155,7 +155,9 @@ class Directive:
 
     @property
     def symbol(self) -> str:
-        """Ký hiệu: "CT-UBND", "CT/TU"-style is built by the number line; a công văn uses issuer-unit."""
+        """Ký hiệu: State "CT-UBND" (công văn: issuer-unit "UBND-KGVX"); Party "CT/TU"."""
+        if self.side is Side.PARTY:
+            return f"{self.instrument.value}/{self.issuer_symbol}"
         if self.instrument is Instrument.CONG_VAN:
             return f"{self.issuer_symbol}-{self.drafting_unit}"
         return f"{self.instrument.value}-{self.issuer_symbol}"
@@ -165,5 +167,5 @@ class Directive:
         """"Số: 05/CT-UBND" (State), "Số 25-CT/TU" (Party); blank number while a draft."""
         num = "" if self.number is None else f"{self.number:02d}"
         if self.side is Side.PARTY:
-            return f"Số {num or '    '}-{self.instrument.value}/{self.issuer_symbol}"
+            return f"Số {num or '    '}-{self.symbol}"
         return f"Số: {num or '    '}/{self.symbol}"

@@ -1,0 +1,39 @@
+"""Table of the directory of bodies. A body is valid from `valid_from` to `valid_to` (both
+inclusive, None = open); after it ends, `successors` say which bodies took which functions."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import JSON, Date, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..db import Base
+
+
+class Body(Base):
+    """A body that issues, receives or reports: ministry, People's Committee, department, group…"""
+
+    __tablename__ = "body"
+
+    code: Mapped[str] = mapped_column(String(100), primary_key=True)
+    name: Mapped[str] = mapped_column(String(400))
+    short_names: Mapped[list] = mapped_column(JSON, default=list)
+    symbol: Mapped[str | None] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(60), index=True)
+    parent_code: Mapped[str | None] = mapped_column(String(100), index=True)
+    province: Mapped[str | None] = mapped_column(String(100), index=True)
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    successors: Mapped[list] = mapped_column(JSON, default=list)  # [{"code": …, "functions": …}]
+    note: Mapped[str | None] = mapped_column(Text)
+    search_key: Mapped[str] = mapped_column(Text, default="")  # folded names, accent/case-free
+
+    def valid_on(self, on: date) -> bool:
+        """True when the body exists on `on`."""
+        return (self.valid_from is None or self.valid_from <= on) and (
+            self.valid_to is None or on <= self.valid_to
+        )
+
+    @property
+    def is_group(self) -> bool:
+        return self.kind == "group"
