@@ -62,6 +62,14 @@ def _due(value, now: datetime) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
+def _checked_due(value, now: datetime, expr: str | None, element_id: str) -> datetime | None:
+    try:
+        return _due(value, now)
+    except (ValueError, TypeError, OverflowError):
+        raise ExpressionError(f"thuộc tính 'due' phải cho ngày/giờ ISO hoặc khoảng thời gian như \"P3D\", "
+                              f"không phải {value!r}", expr, element_id) from None
+
+
 def describe(task, evaluator, instance: ProcessInstance, now: datetime) -> dict:
     """Query-table columns for one ready SpiffWorkflow task (evaluates body/assignee/due properties)."""
     spec = task.task_spec
@@ -85,22 +93,39 @@ def describe(task, evaluator, instance: ProcessInstance, now: datetime) -> dict:
         "candidate_role": role_for(spec),
         "body_code": str(body) if body else instance.body_code,
         "assignee": prop("assignee") or None,
-        "due_at": _due(prop("due"), now),
+        "due_at": _checked_due(prop("due"), now, props.get("due"), spec.bpmn_id),
         "form": {"documentation": getattr(spec, "documentation", None),
                  "fields": [f.to_dict() for f in parse_form(form_text)]},
     }
 
 
-def sync(session: Session, instance: ProcessInstance, workflow, evaluator, now: datetime,
+def describe_ready(workflow, evaluator, instance: ProcessInstance, now: datetime,
+                   lenient: bool = False) -> dict[str, dict]:
+    """Query-table columns of every ready manual task, by task uuid.
+
+    Raises ExpressionError (with the element id) when a task's property cannot be evaluated, so the
+    caller can put the instance in the error state; `lenient=True` skips such tasks instead.
+    """
+    out = {}
+    for task in workflow.get_tasks(state=TaskState.READY, manual=True):
+        try:
+            out[str(task.id)] = describe(task, evaluator, instance, now)
+        except ExpressionError:
+            if not lenient:
+                raise
+    return out
+
+
+def sync(session: Session, instance: ProcessInstance, ready: dict[str, dict], now: datetime,
          completed: dict[str, str] | None = None) -> list[HumanTask]:
     """Make the open rows of `instance` match its ready manual tasks; returns the open rows.
 
-    New ready tasks get rows; rows whose task is no longer ready become completed (if the caller
-    completed it: `completed` maps task uuid → username) or cancelled (a boundary event, a
-    terminate, a cancelled branch).
+    `ready` comes from `describe_ready`. New ready tasks get rows; rows whose task is no longer ready
+    become completed (if the caller completed it: `completed` maps task uuid → username) or
+    cancelled (a boundary event, a terminate, a cancelled branch).
     """
     completed = completed or {}
-    ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
+    ready = dict(ready)
     still_open = []
     rows = session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id,
                                                    HumanTask.status.in_(OPEN))).all()
@@ -113,11 +138,10 @@ def sync(session: Session, instance: ProcessInstance, workflow, evaluator, now: 
         row.status = TaskStatus.COMPLETED.value if who else TaskStatus.CANCELLED.value
         row.completed_at = now
         row.completed_by = who
-    for uuid, task in ready.items():
+    for uuid, columns in ready.items():
         row = HumanTask(instance_id=instance.id, task_uuid=uuid, status=TaskStatus.READY.value,
                         business_key=instance.business_key, process_id=instance.process_id,
-                        directive_id=instance.directive_id, created_at=now,
-                        **describe(task, evaluator, instance, now))
+                        directive_id=instance.directive_id, created_at=now, **columns)
         session.add(row)
         still_open.append(row)
     return still_open

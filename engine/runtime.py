@@ -245,18 +245,21 @@ class ChithiEngine:
                 if mutate is not None:
                     mutate(wf)
                 wf.do_engine_steps()
+            ready = humantasks.describe_ready(wf, self.evaluator, row, call.now)
         except ConflictError:
             raise
         except Exception as exc:  # noqa: BLE001 — model code failed: recorded on the instance, retryable
             error = exc
+            ready = humantasks.describe_ready(wf, self.evaluator, row, call.now, lenient=True)
         finally:
             current_call.reset(token)
-        self._save(s, row, wf, actor, action, payload, error, completed)
+        self._save(s, row, wf, actor, action, payload, error, completed, ready)
         for fn in call._after_save:
             fn()
 
     def _save(self, s: Session, row: ProcessInstance, wf: BpmnWorkflow, actor: str, action: str,
-              payload: dict, error: BaseException | None, completed: dict[str, str] | None) -> None:
+              payload: dict, error: BaseException | None, completed: dict[str, str] | None,
+              ready: dict[str, dict]) -> None:
         now = self.clock.now()
         status = InstanceStatus(row.status)
         if error is not None:
@@ -279,7 +282,7 @@ class ChithiEngine:
         row.updated_at = now
         row.lease_owner = row.lease_until = None
         s.flush()  # UPDATE … WHERE version = old: StaleDataError here means someone else won
-        s.info.setdefault("open_tasks", {})[row.id] = humantasks.sync(s, row, wf, self.evaluator, now, completed)
+        s.info.setdefault("open_tasks", {})[row.id] = humantasks.sync(s, row, ready, now, completed)
         if messages_changed:  # the common step changes no subscription: no query at all
             self._sync_subscriptions(s, row, messages)
         event = dict(payload)
@@ -636,7 +639,8 @@ def _describe_error(exc: BaseException) -> tuple[str, str | None]:
     task = getattr(exc, "task", None)
     element = getattr(getattr(task, "task_spec", None), "bpmn_id", None) or getattr(exc, "element_id", None)
     root = exc
-    while root.__cause__ is not None or getattr(root, "exception", None) is not None:
+    while not isinstance(root, ChithiError) and (root.__cause__ is not None
+                                                  or getattr(root, "exception", None) is not None):
         nxt = getattr(root, "exception", None) or root.__cause__
         if nxt is root:
             break

@@ -10,6 +10,8 @@ from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
+from .scripting import register_data_types
+
 
 class _InstanceOnlyConverter(BpmnWorkflowConverter):
     """Like SpiffWorkflow's workflow converter, minus the spec (restored from the definition)."""
@@ -36,7 +38,7 @@ class InstanceSerializer:
     """Dump/load specs and instance state as JSON text."""
 
     def __init__(self):
-        registry = BpmnWorkflowSerializer.configure(SPIFF_CONFIG)
+        registry = register_data_types(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
         _InstanceOnlyConverter(BpmnWorkflow, registry)
         self._serializer = BpmnWorkflowSerializer(registry)
 
