@@ -199,3 +199,12 @@ def test_scheduler_schedules_the_next_due_timer(engine, clock):
         assert engine.next_timer_due() is None
     finally:
         sched._scheduler.shutdown(wait=False)
+
+
+def test_task_property_that_cannot_be_evaluated_puts_instance_in_error(engine):
+    xml = process("bad_due", '<bpmn:startEvent id="S"/>' + user_task("T", "Việc", props={"due": "deadline"})
+                  + '<bpmn:endEvent id="E"/>' + chain("S", "T", "E"), lanes={"Chuyên viên": ["S", "T", "E"]})
+    engine.deploy_xml(xml)
+    inst = engine.start_instance("bad_due", body_code="LS.UBND")
+    assert inst.status == "error" and inst.error_element == "T"
+    assert "deadline" in inst.error_message
