@@ -1,0 +1,175 @@
+"""Storage of generated documents (versioned per directive and kind, content-addressed bytes) and of
+the templates administrators upload (validated; the newest active one overrides the shipped one)."""
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+from sqlalchemy import (Boolean, ForeignKey, Integer, String, UniqueConstraint, func, select,
+                        update)
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from ..db import Base
+from ..errors import ConflictError, NotFound
+from ..models import StoredBlob
+from ..directives.model import Directive
+from .context import build_context
+from .kinds import check_side, kind_spec
+from .render import render_document, validate_template
+
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+class GeneratedDocument(Base):
+    """One version of one generated document, linked to its directive, step and register entry."""
+
+    __tablename__ = "generated_document"
+    __table_args__ = (UniqueConstraint("directive_id", "kind", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(50), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    directive_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    instance_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    task_ref: Mapped[str | None] = mapped_column(String(200))
+    register_entry_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    sha256: Mapped[str] = mapped_column(ForeignKey("stored_blob.sha256"))
+    size: Mapped[int] = mapped_column(Integer)
+    filename: Mapped[str] = mapped_column(String(200))
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime]
+
+
+class DocumentTemplate(Base):
+    """An uploaded template for one kind and side; only the newest active one is used."""
+
+    __tablename__ = "document_template"
+    __table_args__ = (UniqueConstraint("kind", "side", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(50))
+    side: Mapped[str] = mapped_column(String(10))
+    version: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(ForeignKey("stored_blob.sha256"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    uploaded_by: Mapped[str] = mapped_column(String(100))
+    uploaded_at: Mapped[datetime]
+
+
+def _put_blob(session: Session, content: bytes, now: datetime) -> str:
+    digest = hashlib.sha256(content).hexdigest()
+    if session.get(StoredBlob, digest) is None:
+        try:
+            with session.begin_nested():
+                session.add(StoredBlob(sha256=digest, size=len(content), content=content, created_at=now))
+        except IntegrityError:  # the same bytes were stored concurrently: nothing to do
+            pass
+    return digest
+
+
+class DocumentStore:
+    """Generated documents and uploaded templates; every method works inside the caller's session."""
+
+    def save(self, session: Session, *, kind: str, content: bytes, directive_id: int | None = None,
+             instance_id: int | None = None, task_ref: str | None = None,
+             register_entry_id: int | None = None, actor: str, now: datetime,
+             filename: str | None = None) -> GeneratedDocument:
+        """Store a new version of (directive, kind); earlier versions are kept."""
+        kind_spec(kind)
+        digest = _put_blob(session, content, now)
+        same = GeneratedDocument.directive_id.is_(None) if directive_id is None \
+            else GeneratedDocument.directive_id == directive_id
+        latest = session.scalar(select(func.max(GeneratedDocument.version))
+                                .where(same, GeneratedDocument.kind == kind))
+        version = (latest or 0) + 1
+        doc = GeneratedDocument(
+            kind=kind, version=version, directive_id=directive_id, instance_id=instance_id,
+            task_ref=task_ref, register_entry_id=register_entry_id, sha256=digest, size=len(content),
+            filename=filename or f"{kind}-v{version}.docx", created_by=actor, created_at=now)
+        try:
+            with session.begin_nested():
+                session.add(doc)
+        except IntegrityError as exc:
+            raise ConflictError(f"phiên bản {version} của {kind} vừa được lưu bởi người khác; "
+                                "hãy tạo lại") from exc
+        return doc
+
+    def generate(self, session: Session, kind: str, directive: Directive, *, actor: str, now: datetime,
+                 directive_id: int | None = None, instance_id: int | None = None,
+                 task_ref: str | None = None, register_entry_id: int | None = None,
+                 **extra) -> GeneratedDocument:
+        """Build the context, render with the template in force (uploaded or shipped), save a version."""
+        context = build_context(kind, directive, **extra)
+        template = self.active_template(session, kind, context["side"])
+        content = render_document(kind, context, template_bytes=template)
+        return self.save(session, kind=kind, content=content, directive_id=directive_id,
+                         instance_id=instance_id, task_ref=task_ref,
+                         register_entry_id=register_entry_id, actor=actor, now=now)
+
+    def versions(self, session: Session, directive_id: int | None, kind: str) -> list[GeneratedDocument]:
+        """Every stored version of (directive, kind), oldest first."""
+        same = GeneratedDocument.directive_id.is_(None) if directive_id is None \
+            else GeneratedDocument.directive_id == directive_id
+        return list(session.scalars(select(GeneratedDocument)
+                                    .where(same, GeneratedDocument.kind == kind)
+                                    .order_by(GeneratedDocument.version)))
+
+    def for_directive(self, session: Session, directive_id: int) -> list[GeneratedDocument]:
+        """All documents of a directive, newest first."""
+        return list(session.scalars(select(GeneratedDocument)
+                                    .where(GeneratedDocument.directive_id == directive_id)
+                                    .order_by(GeneratedDocument.id.desc())))
+
+    def get(self, session: Session, document_id: int) -> GeneratedDocument:
+        """One generated document, or NotFound."""
+        doc = session.get(GeneratedDocument, document_id)
+        if doc is None:
+            raise NotFound(f"không có văn bản số {document_id}")
+        return doc
+
+    def content(self, session: Session, document_id: int) -> bytes:
+        """The .docx bytes of a generated document."""
+        doc = self.get(session, document_id)
+        return session.get(StoredBlob, doc.sha256).content
+
+    def link_register_entry(self, session: Session, document_id: int,
+                            register_entry_id: int) -> GeneratedDocument:
+        """Record the outgoing-register entry of an issued document."""
+        doc = self.get(session, document_id)
+        doc.register_entry_id = register_entry_id
+        return doc
+
+    def upload_template(self, session: Session, kind: str, side: str, data: bytes, actor: str,
+                        now: datetime) -> DocumentTemplate:
+        """Validate and store a template; it becomes the active one for (kind, side)."""
+        check_side(side)
+        validate_template(kind, data, side)
+        digest = _put_blob(session, data, now)
+        latest = session.scalar(select(func.max(DocumentTemplate.version))
+                                .where(DocumentTemplate.kind == kind, DocumentTemplate.side == side))
+        session.execute(update(DocumentTemplate)
+                        .where(DocumentTemplate.kind == kind, DocumentTemplate.side == side)
+                        .values(active=False))
+        row = DocumentTemplate(kind=kind, side=side, version=(latest or 0) + 1, sha256=digest,
+                               active=True, uploaded_by=actor, uploaded_at=now)
+        try:
+            with session.begin_nested():
+                session.add(row)
+        except IntegrityError as exc:
+            raise ConflictError("một mẫu khác vừa được tải lên cùng lúc; hãy thử lại") from exc
+        return row
+
+    def active_template(self, session: Session, kind: str, side: str) -> bytes | None:
+        """The uploaded template in force for (kind, side), or None to use the shipped one."""
+        row = session.scalar(select(DocumentTemplate)
+                             .where(DocumentTemplate.kind == kind, DocumentTemplate.side == side,
+                                    DocumentTemplate.active.is_(True))
+                             .order_by(DocumentTemplate.version.desc()).limit(1))
+        return None if row is None else session.get(StoredBlob, row.sha256).content
+
+    def revert_template(self, session: Session, kind: str, side: str) -> None:
+        """Go back to the shipped template for (kind, side); uploads stay in history."""
+        session.execute(update(DocumentTemplate)
+                        .where(DocumentTemplate.kind == kind, DocumentTemplate.side == side)
+                        .values(active=False))
