@@ -1,0 +1,162 @@
+"""The issue's acceptance check, as a new user would do it: the real app (seeded like `make run`)
+served on a free port, a real headless Chromium logs in as the demo clerk, completes the sample
+task through the form, logs out, and the leader sees the next task."""
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from web import create_app
+from web.assets import VENDOR_DIR
+from web.seed import DEMO_PASSWORD, seed
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+WAIT_SECONDS = 15
+
+
+def _require_chromium() -> None:
+    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
+    if not missing:
+        return
+    reason = f"Chromium/ChromeDriver not installed ({', '.join(missing)}); run `make system-deps`"
+    if os.environ.get("CI"):
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def live_app(tmp_path):
+    """The app on a fresh SQLite file, migrated and seeded, served by a real threaded server."""
+    from werkzeug.serving import make_server
+
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'chithi.db'}", "SECRET_KEY": "browser-test"})
+    eng = app.extensions["chithi"]
+    eng.upgrade_schema()
+    report = seed(eng)
+    eng.start_scheduler()  # as `chithi serve` does
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-app", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}", eng, report
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        eng.shutdown()
+        eng.db.dispose()
+
+
+@pytest.fixture
+def browser(tmp_path):
+    """A headless Chromium driven through ChromeDriver, with its own throwaway profile."""
+    _require_chromium()
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--window-size=1280,900", "--lang=vi",
+                f"--user-data-dir={tmp_path / 'chromium-profile'}"):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "SEVERE"})
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    driver.set_page_load_timeout(30)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(tmp_path / "chromium-profile", ignore_errors=True)
+
+
+def _wait_text(driver, css: str, text: str):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, WAIT_SECONDS).until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, css), text))
+    return driver.find_element(By.CSS_SELECTOR, css)
+
+
+def _log_in(driver, base: str, username: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    driver.get(base + "/")
+    _wait_text(driver, "h1", "Đăng nhập")
+    driver.find_element(By.ID, "username").send_keys(username)
+    driver.find_element(By.ID, "password").send_keys(DEMO_PASSWORD)
+    driver.find_element(By.ID, "login-submit").click()
+    _wait_text(driver, "h1", "Việc cần xử lý")
+
+
+def test_clerk_completes_the_sample_task_and_the_leader_gets_the_next(live_app, browser, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    base, eng, report = live_app
+    assert report.sample_started
+
+    # The clerk logs in and sees the sample task in the inbox.
+    _log_in(browser, base, "chuyenvien")
+    assert browser.find_element(By.ID, "current-user").text == "Nguyễn Văn An"
+    row = browser.find_element(By.CSS_SELECTOR, "tr.task-row")
+    assert "Đăng ký văn bản đến" in row.text
+    assert "CV-DEN-2024-001" in row.text
+    if (VENDOR_DIR / "htmx.min.js").exists():  # `make install` copied it: the refresh swaps the table only
+        from selenium.webdriver.support import expected_conditions as EC
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        assert browser.execute_script("return typeof window.htmx") == "object"
+        browser.execute_script("window.stillTheSamePage = true")
+        old_table = browser.find_element(By.ID, "inbox")
+        browser.find_element(By.LINK_TEXT, "Làm mới").click()
+        WebDriverWait(browser, WAIT_SECONDS).until(EC.staleness_of(old_table))
+        assert browser.execute_script("return window.stillTheSamePage") is True  # swapped, not reloaded
+        assert len(browser.find_elements(By.CSS_SELECTOR, "header.site-header")) == 1
+        row = browser.find_element(By.CSS_SELECTOR, "tr.task-row")
+        assert "Đăng ký văn bản đến" in row.text
+
+    # Opens it, reads the instructions, and fills the form.
+    row.find_element(By.CSS_SELECTOR, "a.task-link").click()
+    _wait_text(browser, "h1", "Đăng ký văn bản đến")
+    assert "Vào sổ văn bản đến" in browser.find_element(By.CSS_SELECTOR, ".doc-text").text
+    browser.find_element(By.ID, "f-arrival_number").send_keys("125")
+    browser.find_element(By.ID, "f-subject").send_keys("Chỉ thị 15/CT-TTg về Kỳ thi tốt nghiệp THPT năm 2024")
+    browser.find_element(By.ID, "f-sender").send_keys("Văn phòng Chính phủ")
+    browser.find_element(By.ID, "complete").click()
+
+    # Back in the inbox with the confirmation; the task is gone.
+    flash = _wait_text(browser, ".flash-success", "Đã hoàn thành: Đăng ký văn bản đến")
+    assert flash.is_displayed()
+    assert browser.find_element(By.ID, "inbox-empty").text == "Hiện không có việc nào cần xử lý."
+    browser.save_screenshot(str(tmp_path / "clerk-after-completion.png"))
+
+    # Logs out; the leader logs in and finds the next step of the same instance.
+    browser.find_element(By.ID, "logout").click()
+    _wait_text(browser, ".flash-info", "Bạn đã đăng xuất.")
+    _log_in(browser, base, "lanhdao")
+    leader_row = browser.find_element(By.CSS_SELECTOR, "tr.task-row")
+    assert "Cho ý kiến chỉ đạo" in leader_row.text
+    assert "CV-DEN-2024-001" in leader_row.text
+    leader_row.find_element(By.CSS_SELECTOR, "a.task-link").click()
+    _wait_text(browser, "h1", "Cho ý kiến chỉ đạo")
+    assert [r.get_attribute("value") for r in browser.find_elements(By.NAME, "decision")] == ["approve", "return"]
+
+    screenshot = tmp_path / "leader-task.png"
+    assert browser.save_screenshot(str(screenshot))
+    assert screenshot.stat().st_size > 10_000
+
+    # No script or policy errors in the console (a missing favicon is not one).
+    errors = [e["message"] for e in browser.get_log("browser") if "favicon.ico" not in e["message"]]
+    assert errors == []
+
+    instance = eng.get_instance(report.sample_instance_id)
+    assert instance.status == "running"
+    assert [t.name for t in instance.ready_tasks] == ["Cho ý kiến chỉ đạo"]

@@ -1,0 +1,40 @@
+"""The web front of chithi: a Flask application factory wiring one blueprint per feature."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from .config import REPO_ROOT, config_from_env, default_database_url, persistent_secret_key
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: config from the environment (or `test_config`), one engine, the blueprints."""
+    app = Flask(__name__, instance_path=str(REPO_ROOT / "instance"), instance_relative_config=True)
+    app.config.from_mapping(config_from_env(app.instance_path))
+    if test_config:
+        app.config.from_mapping(test_config)
+    if not app.config.get("DATABASE_URL"):
+        app.config["DATABASE_URL"] = default_database_url(app.instance_path)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = persistent_secret_key(app.instance_path)
+
+    app.json.ensure_ascii = False  # Vietnamese stays readable in API responses
+    _init_engine(app)
+
+    from . import api, auth, csrf, directives_api, errors, filters, headers, tasks
+
+    for module in (filters, errors, headers, csrf, auth, tasks, api, directives_api):
+        module.init_app(app)
+    return app
+
+
+def _init_engine(app: Flask) -> None:
+    from engine.app import build_engine
+
+    workflows_dir = app.config.get("WORKFLOWS_DIR")
+    app.extensions["chithi"] = build_engine(
+        app.config["DATABASE_URL"],
+        clock=app.config.get("CLOCK"),
+        workflows_dir=Path(workflows_dir) if workflows_dir else None,
+    )

@@ -1,0 +1,162 @@
+"""Đăng nhập: session login with local accounts, HTTP Basic for API scripts, login throttling,
+and the login_required decorator every other blueprint uses."""
+from __future__ import annotations
+
+import functools
+import threading
+from collections import deque
+from datetime import timedelta
+
+from flask import (Blueprint, Flask, current_app, flash, g, redirect, render_template, request,
+                   session, url_for)
+
+from .context import get_engine, wants_json
+from .csrf import rotate_token
+from .errors import WebError
+
+bp = Blueprint("auth", __name__)
+
+FAILED_LOGIN = "Sai tên đăng nhập hoặc mật khẩu"
+SESSION_USER = "username"
+
+
+class LoginThrottle:
+    """Counts failed logins per (username, address) in a sliding window; lives in this process only."""
+
+    def __init__(self, max_failures: int, window: timedelta):
+        self.max_failures = max_failures
+        self.window = window
+        self._failures: dict[tuple[str, str], deque] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, key: tuple[str, str], now) -> deque:
+        times = self._failures.setdefault(key, deque())
+        while times and now - times[0] >= self.window:
+            times.popleft()
+        return times
+
+    def blocked(self, key: tuple[str, str], now) -> bool:
+        """True when this key has used up its failures within the window."""
+        with self._lock:
+            return len(self._recent(key, now)) >= self.max_failures
+
+    def failed(self, key: tuple[str, str], now) -> None:
+        """Record one failed attempt."""
+        with self._lock:
+            self._recent(key, now).append(now)
+
+    def succeeded(self, key: tuple[str, str]) -> None:
+        """Forget the failures of a key that logged in."""
+        with self._lock:
+            self._failures.pop(key, None)
+
+
+def current_actor():
+    """The logged-in Actor of this request, or None."""
+    return g.get("actor")
+
+
+def login_required(view):
+    """Send anonymous visitors to the login page (401 JSON on the API)."""
+
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        if current_actor() is None:
+            if wants_json(request.path):
+                raise WebError(401, "unauthorized")
+            login_url = url_for("auth.login", next=request.full_path.rstrip("?"))
+            if request.headers.get("HX-Request"):  # htmx would swap the login page into a fragment
+                return "", 204, {"HX-Redirect": login_url}
+            return redirect(login_url)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def _throttle() -> LoginThrottle:
+    return current_app.extensions["chithi_login_throttle"]
+
+
+def _throttle_key(username: str) -> tuple[str, str]:
+    return (username.strip().lower(), request.remote_addr or "")
+
+
+def check_password(username: str, password: str):
+    """Authenticate with throttling: the Actor, or None; raises WebError(429) when blocked."""
+    eng = get_engine()
+    key = _throttle_key(username)
+    now = eng.clock.now()
+    if _throttle().blocked(key, now):
+        raise WebError(429, "too_many_attempts")
+    actor = eng.accounts.authenticate(username.strip(), password) if username and password else None
+    if actor is None:
+        _throttle().failed(key, now)
+        return None
+    _throttle().succeeded(key)
+    return actor
+
+
+def _safe_next(target: str | None) -> str:
+    # Only same-site paths: "/x" yes, "//evil.example" and "https://..." no.
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("tasks.inbox")
+
+
+def load_actor() -> None:
+    """Resolve the request's Actor from the session, or from HTTP Basic on the API."""
+    g.actor = None
+    username = session.get(SESSION_USER)
+    if username:
+        g.actor = get_engine().accounts.get(username)
+        if g.actor is None:
+            session.clear()
+        return
+    basic = request.authorization
+    if wants_json(request.path) and basic is not None and basic.type == "basic":
+        g.actor = check_password(basic.username or "", basic.password or "")
+        if g.actor is None:
+            raise WebError(401, "unauthorized", FAILED_LOGIN)
+
+
+@bp.route("/login", methods=("GET", "POST"))
+def login():
+    """Đăng nhập: show the form, or check the password and start a session."""
+    if request.method == "GET" and current_actor() is not None:
+        return redirect(_safe_next(request.args.get("next")))
+    username = request.form.get("username", "")
+    error, status = None, 200
+    if request.method == "POST":
+        try:
+            actor = check_password(username, request.form.get("password", ""))
+        except WebError as exc:  # throttled: same page, with the reason
+            actor, error, status = None, exc.description, exc.code
+        if actor is not None:
+            session.clear()  # a fresh session on login: no fixation, new CSRF token
+            session.permanent = True
+            session[SESSION_USER] = actor.username
+            flash(f"Xin chào, {actor.full_name}.", "success")
+            return redirect(_safe_next(request.form.get("next")))
+        if error is None:
+            error, status = FAILED_LOGIN, 401
+    return render_template("auth/login.html", username=username, error=error,
+                           next=request.values.get("next", "")), status
+
+
+@bp.post("/logout")
+def logout():
+    """Đăng xuất: end the session."""
+    session.clear()
+    rotate_token()
+    flash("Bạn đã đăng xuất.", "info")
+    return redirect(url_for("auth.login"))
+
+
+def init_app(app: Flask) -> None:
+    """Register the blueprint, the per-request actor loader and the login throttle."""
+    app.extensions["chithi_login_throttle"] = LoginThrottle(
+        app.config["LOGIN_MAX_FAILURES"], timedelta(seconds=app.config["LOGIN_WINDOW_SECONDS"])
+    )
+    app.before_request(load_actor)
+    app.jinja_env.globals["current_actor"] = current_actor
+    app.register_blueprint(bp)

@@ -1,0 +1,197 @@
+"""The `chithi` command: `db upgrade`, `seed`, `serve`, `scheduler`, `user add`. Each subcommand is one small
+`add_*` function registering its parser and handler; add yours to SUBCOMMANDS."""
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import signal
+import sys
+from pathlib import Path
+
+from engine.errors import ChithiError
+
+from .config import REPO_ROOT, database_url_from_env
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+
+
+def database_url(args: argparse.Namespace) -> str:
+    """--database-url, else DATABASE_URL, else the embedded instance/chithi.db."""
+    return args.database_url or database_url_from_env(REPO_ROOT / "instance")
+
+
+def open_engine(args: argparse.Namespace):
+    """A ChithiEngine on the command's database."""
+    from engine.app import build_engine
+
+    workflows_dir = os.environ.get("CHITHI_WORKFLOWS_DIR", "").strip()
+    return build_engine(database_url(args), workflows_dir=Path(workflows_dir) if workflows_dir else None)
+
+
+# --- db upgrade -------------------------------------------------------------------------------
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    """Create or migrate the schema."""
+    eng = open_engine(args)
+    try:
+        eng.upgrade_schema()
+    finally:
+        eng.shutdown()
+    print(f"Database schema is up to date ({database_url(args).split('://', 1)[0]}).")
+    return 0
+
+
+def add_db(sub) -> None:
+    db = sub.add_parser("db", help="database schema").add_subparsers(dest="db_command", required=True)
+    db.add_parser("upgrade", help="create or migrate the schema to the newest version").set_defaults(
+        handler=cmd_db_upgrade)
+
+
+# --- seed -------------------------------------------------------------------------------------
+
+def cmd_seed(args: argparse.Namespace) -> int:
+    """Deploy workflows, create demo users, start a sample instance; print the demo logins."""
+    from .seed import DEMO_PASSWORD, DEMO_USERS, seed
+
+    eng = open_engine(args)
+    try:
+        report = seed(eng)
+    finally:
+        eng.shutdown()
+    print(f"Deployed processes: {', '.join(sorted(set(report.deployed))) or '(none)'}")
+    print(f"Sample instance #{report.sample_instance_id} ({'started' if report.sample_started else 'already running'})")
+    print(f"Demo logins (password: {DEMO_PASSWORD}):")
+    for user in DEMO_USERS:
+        new = " (new)" if user.username in report.created_users else ""
+        print(f"  {user.username:<12} {user.full_name} — {', '.join(user.roles)}{new}")
+    return 0
+
+
+def add_seed(sub) -> None:
+    sub.add_parser("seed", help="deploy workflows, create demo users and a sample instance").set_defaults(
+        handler=cmd_seed)
+
+
+# --- serve ------------------------------------------------------------------------------------
+
+def _raise_system_exit(signum, _frame):
+    raise SystemExit(128 + signum)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the web app with a threaded server and the scheduler in this process."""
+    from werkzeug.serving import run_simple
+
+    from . import create_app
+
+    app = create_app({"DATABASE_URL": args.database_url} if args.database_url else None)
+    eng = app.extensions["chithi"]
+    signal.signal(signal.SIGTERM, _raise_system_exit)  # so the scheduler is shut down below
+    eng.start_scheduler()
+    try:
+        print(f"chithi: http://{args.host}:{args.port}/", flush=True)
+        run_simple(args.host, args.port, app, threaded=True, use_reloader=False)
+    finally:
+        eng.shutdown()
+    return 0
+
+
+def add_serve(sub) -> None:
+    serve = sub.add_parser("serve", help="serve the web app (and run the timer scheduler)")
+    serve.add_argument("--host", default=DEFAULT_HOST)
+    serve.add_argument("--port", type=int, default=int(os.environ.get("PORT") or DEFAULT_PORT),
+                       help="default: $PORT or 8000")
+    serve.set_defaults(handler=cmd_serve)
+
+
+# --- scheduler --------------------------------------------------------------------------------
+
+def cmd_scheduler(args: argparse.Namespace) -> int:
+    """Only fire timers (for deployments where gunicorn serves the app without a scheduler)."""
+    import threading
+
+    eng = open_engine(args)
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    eng.start_scheduler()
+    print("chithi scheduler running; stop with Ctrl-C or SIGTERM", flush=True)
+    try:
+        stop.wait()
+    finally:
+        eng.shutdown()
+    return 0
+
+
+def add_scheduler(sub) -> None:
+    sub.add_parser("scheduler", help="run only the timer scheduler (no web server)").set_defaults(
+        handler=cmd_scheduler)
+
+
+# --- user add ---------------------------------------------------------------------------------
+
+def _read_password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("Mật khẩu: ")
+    if first != getpass.getpass("Nhập lại mật khẩu: "):
+        raise SystemExit("error: the two passwords differ")
+    return first
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    """Create a local account."""
+    roles = [role.strip() for role in args.roles.split(",") if role.strip()]
+    password = _read_password(args)
+    if not password:
+        raise SystemExit("error: empty password")
+    eng = open_engine(args)
+    try:
+        actor = eng.accounts.create_user(args.username, args.name, password, roles, args.body)
+    finally:
+        eng.shutdown()
+    print(f"Created user {actor.username} ({', '.join(actor.roles)})")
+    return 0
+
+
+def add_user(sub) -> None:
+    user = sub.add_parser("user", help="local accounts").add_subparsers(dest="user_command", required=True)
+    add = user.add_parser("add", help="create a local account")
+    add.add_argument("username")
+    add.add_argument("--name", required=True, help="full name, e.g. 'Nguyễn Văn An'")
+    add.add_argument("--roles", required=True, help="comma-separated: clerk,leader,records_clerk,admin,...")
+    add.add_argument("--body", default=None, help="body (đơn vị) code, e.g. LS.UBND")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    add.set_defaults(handler=cmd_user_add)
+
+
+from .cli_directives import add_commands as add_directive_commands  # noqa: E402
+
+SUBCOMMANDS = (add_db, add_seed, add_serve, add_scheduler, add_user, add_directive_commands)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand of SUBCOMMANDS."""
+    parser = argparse.ArgumentParser(prog="chithi", description="chithi workflow engine")
+    parser.add_argument("--database-url", default=None,
+                        help="default: $DATABASE_URL or sqlite:///<repo>/instance/chithi.db")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for add in SUBCOMMANDS:
+        add(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `chithi` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except ChithiError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

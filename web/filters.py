@@ -1,0 +1,80 @@
+"""Vietnamese labels and date formats for templates. Times are stored in UTC and shown in
+Vietnam's time (UTC+7, no daylight saving)."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+from flask import Flask
+
+VIETNAM = timezone(timedelta(hours=7), "ICT")
+
+ROLE_LABELS = {
+    "clerk": "Chuyên viên",
+    "leader": "Lãnh đạo",
+    "records_clerk": "Văn thư",
+    "admin": "Quản trị hệ thống",
+    "unit_head": "Trưởng phòng",
+    "office_reviewer": "Văn phòng (kiểm tra thể thức)",
+    "body_officer": "Cán bộ đơn vị",
+}
+
+INSTANCE_STATUS_LABELS = {
+    "running": "Đang xử lý",
+    "completed": "Đã hoàn thành",
+    "error": "Gặp lỗi",
+    "suspended": "Tạm dừng",
+    "terminated": "Đã hủy",
+}
+
+TASK_STATUS_LABELS = {
+    "ready": "Chờ xử lý",
+    "claimed": "Đã nhận",
+    "completed": "Đã hoàn thành",
+    "cancelled": "Đã hủy",
+}
+
+
+def vn_datetime(value: datetime | None) -> str:
+    """dd/mm/yyyy HH:MM in Vietnam's time; empty for None."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")
+
+
+def vn_date(value: date | datetime | str | None) -> str:
+    """dd/mm/yyyy; accepts dates, aware datetimes and ISO strings."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    if isinstance(value, datetime):
+        value = value.astimezone(VIETNAM) if value.tzinfo else value
+        value = value.date()
+    return value.strftime("%d/%m/%Y")
+
+
+def is_overdue(task, now: datetime) -> bool:
+    """True when the task has a due time that has passed."""
+    return task.due_at is not None and task.due_at < now
+
+
+def role_label(role: str | None) -> str:
+    """The Vietnamese name of a role code."""
+    return ROLE_LABELS.get(role or "", role or "")
+
+
+def init_app(app: Flask) -> None:
+    """Register the filters and label tables."""
+    app.jinja_env.filters.update(
+        vn_datetime=vn_datetime,
+        vn_date=vn_date,
+        role_label=role_label,
+        instance_status=lambda s: INSTANCE_STATUS_LABELS.get(s, s),
+        task_status=lambda s: TASK_STATUS_LABELS.get(s, s),
+    )
+    app.jinja_env.globals["is_overdue"] = is_overdue

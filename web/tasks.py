@@ -1,0 +1,103 @@
+"""Việc cần xử lý: my inbox, the task page with its form, claim/release, and the instance status page.
+Views only parse, call the engine and render; the engine decides who may do what."""
+from __future__ import annotations
+
+from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
+
+from engine.errors import ConflictError, FormError, InvalidState
+from engine.forms import validate_submission
+
+from .auth import current_actor, login_required
+from .context import get_engine, get_visible_instance
+from .errors import message_for
+from .forms import initial_values, parse_task_form
+
+bp = Blueprint("tasks", __name__)
+
+PAGE_SIZE = 50
+
+
+@bp.get("/")
+@login_required
+def inbox():
+    """Việc cần xử lý: the ready tasks I may act on (the table alone for an htmx refresh)."""
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    eng = get_engine()
+    tasks = eng.inbox(current_actor(), limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
+    context = dict(tasks=tasks[:PAGE_SIZE], has_more=len(tasks) > PAGE_SIZE, page=page, now=eng.clock.now())
+    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "inbox":
+        return render_template("tasks/_inbox_table.html", **context)
+    return render_template("tasks/inbox.html", **context)
+
+
+def _render_task(task, values, errors=None, alert=None, status=200):
+    # After a refused POST the form is shown again with what was typed, even if the task closed.
+    return render_template("tasks/task.html", task=task, values=values, errors=errors or {}, alert=alert,
+                           keep_input=status != 200, now=get_engine().clock.now()), status
+
+
+def _engine_form_errors(fields, parsed) -> dict[str, str]:
+    """The engine's verdict on the fields that did convert, so every problem shows at once."""
+    readable = [f for f in fields if f.name not in parsed.errors]
+    try:
+        validate_submission(readable, {f.name: parsed.data[f.name] for f in readable})
+    except FormError as exc:
+        return {problem.field: problem.message for problem in exc.fields}
+    return {}
+
+
+@bp.route("/tasks/<int:task_id>", methods=("GET", "POST"))
+@login_required
+def task_page(task_id: int):
+    """A task: its documentation and form; POST completes it and returns to the inbox."""
+    eng = get_engine()
+    actor = current_actor()
+    task = eng.get_task(task_id, actor)
+    if request.method == "GET":
+        return _render_task(task, initial_values(task.form))
+
+    parsed = parse_task_form(task.form, request.form)
+    if parsed.errors:
+        errors = {**_engine_form_errors(task.form, parsed), **parsed.errors}
+        return _render_task(task, parsed.raw, errors, alert=message_for(FormError([])), status=422)
+    try:
+        eng.complete_task(task_id, actor, parsed.data)
+    except FormError as exc:
+        errors = {problem.field: problem.message for problem in exc.fields}
+        return _render_task(task, parsed.raw, errors, alert=message_for(exc), status=exc.http_status)
+    except (ConflictError, InvalidState) as exc:
+        # Keep what the person typed on screen; nothing was applied.
+        return _render_task(task, parsed.raw, alert=message_for(exc), status=exc.http_status)
+    flash(f"Đã hoàn thành: {task.name}", "success")
+    return redirect(url_for("tasks.inbox"))
+
+
+@bp.post("/tasks/<int:task_id>/claim")
+@login_required
+def claim(task_id: int):
+    """Nhận việc: take the task so others see it is being handled."""
+    task = get_engine().claim_task(task_id, current_actor())
+    flash(f"Đã nhận việc: {task.name}", "success")
+    return redirect(url_for("tasks.task_page", task_id=task_id))
+
+
+@bp.post("/tasks/<int:task_id>/release")
+@login_required
+def release(task_id: int):
+    """Trả lại: give a claimed task back to the group."""
+    task = get_engine().release_task(task_id, current_actor())
+    flash(f"Đã trả lại việc: {task.name}", "info")
+    return redirect(url_for("tasks.inbox"))
+
+
+@bp.get("/instances/<int:instance_id>")
+@login_required
+def instance_page(instance_id: int):
+    """Hồ sơ: the status of one process instance and its ready tasks."""
+    instance = get_visible_instance(instance_id, current_actor())
+    return render_template("tasks/instance.html", instance=instance, now=get_engine().clock.now())
+
+
+def init_app(app: Flask) -> None:
+    """Register the blueprint."""
+    app.register_blueprint(bp)
