@@ -32,6 +32,11 @@ class Actor:
         return ADMIN_ROLE in self.roles
 
 
+def cheap_hasher() -> PasswordHasher:
+    """Argon2 with minimal cost, for test suites only (real accounts use the library defaults)."""
+    return PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
 SYSTEM = Actor("system", "Hệ thống", (ADMIN_ROLE,))
 SCHEDULER = Actor("scheduler", "Bộ hẹn giờ", (ADMIN_ROLE,))
 
@@ -43,11 +48,18 @@ def _actor(user: User) -> Actor:
 class Accounts:
     """Create users and check passwords; one instance per engine."""
 
-    def __init__(self, db: Database, clock: Clock):
+    def __init__(self, db: Database, clock: Clock, hasher: PasswordHasher | None = None):
         self.db = db
         self.clock = clock
-        self._hasher = PasswordHasher()
-        self._dummy_hash = self._hasher.hash("not-a-real-password")
+        self._hasher = hasher or PasswordHasher()
+        self._dummy = None
+
+    @property
+    def _dummy_hash(self) -> str:
+        """A hash to verify against for unknown users, so a miss costs as much as a hit."""
+        if self._dummy is None:
+            self._dummy = self._hasher.hash("not-a-real-password")
+        return self._dummy
 
     def create_user(self, username: str, full_name: str, password: str, roles: list[str],
                     body_code: str | None = None) -> Actor:

@@ -59,7 +59,8 @@ def _feature_services(registry: ServiceRegistry) -> None:
 
 
 def build_engine(database_url: str, *, clock: Clock | None = None, workflows_dir: Path | None = None,
-                 services: ServiceRegistry | None = None, migrate: bool = False) -> ChithiEngine:
+                 services: ServiceRegistry | None = None, migrate: bool = False,
+                 password_hasher=None) -> ChithiEngine:
     """Wire a ChithiEngine; `migrate=True` also brings the schema up to date."""
     clock = clock or SystemClock()
     if migrate:
@@ -70,5 +71,5 @@ def build_engine(database_url: str, *, clock: Clock | None = None, workflows_dir
     evaluator = SafeEvaluator(clock=clock)
     script_engine = SafeScriptEngine(evaluator, services=make_dispatcher(registry))
     engine = ChithiEngine(Database(database_url), clock, evaluator=evaluator, script_engine=script_engine,
-                          services=registry, workflows_dir=workflows_dir)
+                          services=registry, workflows_dir=workflows_dir, password_hasher=password_hasher)
     return engine

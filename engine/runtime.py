@@ -48,14 +48,14 @@ class ChithiEngine:
     """One per process; holds no state that is not checked against the database."""
 
     def __init__(self, db: Database, clock: Clock, *, evaluator, script_engine, services: ServiceRegistry,
-                 workflows_dir: Path | None = None, cache_size: int = 512):
+                 workflows_dir: Path | None = None, cache_size: int = 512, password_hasher=None):
         self.db = db
         self.clock = clock
         self.evaluator = evaluator
         self.script_engine = script_engine
         self.services = services
         self.workflows_dir = workflows_dir or WORKFLOWS_DIR
-        self.accounts = Accounts(db, clock)
+        self.accounts = Accounts(db, clock, password_hasher)
         self.serializer = InstanceSerializer()
         self.checker = DefinitionChecker(evaluator, services)
         self.node_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"

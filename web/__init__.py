@@ -37,4 +37,5 @@ def _init_engine(app: Flask) -> None:
         app.config["DATABASE_URL"],
         clock=app.config.get("CLOCK"),
         workflows_dir=Path(workflows_dir) if workflows_dir else None,
+        password_hasher=app.config.get("PASSWORD_HASHER"),
     )

@@ -4,12 +4,13 @@ from __future__ import annotations
 import pytest
 
 from engine.accounts import Actor
+from engine.accounts import cheap_hasher
 from engine.app import build_engine
 
 
 @pytest.fixture
 def engine(db_url, clock):
-    eng = build_engine(db_url, clock=clock)
+    eng = build_engine(db_url, clock=clock, password_hasher=cheap_hasher())
     yield eng
     eng.db.dispose()
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from engine.accounts import cheap_hasher
 from web import create_app
 from web.seed import DEMO_PASSWORD
 
@@ -24,6 +25,7 @@ def app(db_url, clock):
         "DATABASE_URL": db_url,
         "SECRET_KEY": "test-secret-key",
         "CLOCK": clock,
+        "PASSWORD_HASHER": cheap_hasher(),
     })
     eng = app.extensions["chithi"]
     # Only the sample model: these tests are about the web layer, not the directive models.
