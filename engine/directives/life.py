@@ -1,0 +1,157 @@
+"""Entry points of a directive's life: import a description and start its process.
+
+A full description (workflows/directives/FORMAT.md) creates the directive and starts
+`directive_life` at the drafting stage. A description holding only the national directive
+(`national` + `receiver`, see README "Life of a directive") starts `directive_intake` instead; the
+directive is created at intake, once the leader has assigned it and the instrument is proposed.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import FieldProblem, FormError, NotFound
+from .loader import validate_directive_data
+from .codec import directive_from_dict
+from .store import create_directive, get_directive_row
+
+NATIONAL_FIELDS = ("number", "symbol", "issuer", "date")
+RECEIVER_FIELDS = ("issuer_code", "issuer_name", "issuer_symbol", "place")
+PROCESSES = ("directive_life", "directive_intake", "directive_consultation", "directive_followup")
+
+
+def _parse(source: Path | str | dict, fmt: str | None) -> Any:
+    if isinstance(source, dict):
+        return source
+    if isinstance(source, Path):
+        suffix = source.suffix.lower().lstrip(".")
+        fmt = fmt or ("json" if suffix == "json" else "yaml")
+        source = source.read_text(encoding="utf-8")
+    try:
+        return json.loads(source) if fmt == "json" else yaml.safe_load(source)
+    except (json.JSONDecodeError, yaml.YAMLError) as exc:
+        raise FormError([FieldProblem("$", f"không đọc được {fmt or 'yaml'}: {exc}")]) from exc
+
+
+def is_national_only(data: Any) -> bool:
+    """True for a description that gives only the national directive (start at intake)."""
+    return isinstance(data, dict) and "national" in data and "side" not in data
+
+
+def _check_national(data: dict) -> dict:
+    problems = []
+    extra = sorted(set(data) - {"national", "receiver"})
+    if extra:
+        problems.append(FieldProblem("$", f"trường không được phép: {', '.join(extra)} (only national, receiver)"))
+    for key, fields in (("national", NATIONAL_FIELDS), ("receiver", RECEIVER_FIELDS)):
+        part = data.get(key)
+        if not isinstance(part, dict):
+            problems.append(FieldProblem(f"$.{key}", "cần một đối tượng (a mapping is required)"))
+            continue
+        problems += [FieldProblem(f"$.{key}.{f}", "thiếu trường bắt buộc (required field missing)")
+                     for f in fields if not str(part.get(f) or "").strip()]
+    if problems:
+        raise FormError(problems)
+    national = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in data["national"].items()}
+    return {"national": national, "receiver": dict(data["receiver"])}
+
+
+def ensure_deployed(engine) -> None:
+    """Deploy workflows/ when a directive process is missing (idempotent)."""
+    with engine.db.session() as s:
+        try:
+            for pid in PROCESSES:
+                engine.latest_definition(s, pid)
+            return
+        except NotFound:
+            pass
+    engine.deploy_directory()
+
+
+def import_directive(engine, source: Path | str | dict, *, actor, fmt: str | None = None) -> tuple[int | None, int]:
+    """Validate a description, store the directive and start its life; (directive_id, instance_id).
+
+    `source` is a file path, YAML/JSON text (`fmt` "yaml" default, or "json") or a parsed dict. For a
+    national-only description the directive id is None until intake creates it.
+    """
+    username = getattr(actor, "username", actor)
+    data = _parse(source, fmt)
+    if is_national_only(data):
+        start = _check_national(data)
+        ensure_deployed(engine)
+        national = start["national"]
+        info = engine.start_instance("directive_intake", business_key=f"DEN-{national['number']}/{national['symbol']}",
+                                     data=start, actor=username, body_code=start["receiver"]["issuer_code"])
+        return None, info.id
+    directive = directive_from_dict(validate_directive_data(data))
+    ensure_deployed(engine)
+    with engine.transaction() as s:
+        did = create_directive(s, directive, actor=username, clock=engine.clock)
+        row = engine.create_instance(s, "directive_life", business_key=f"CT-{did}", data={"directive_id": did},
+                                     actor=username, body_code=directive.issuer_code, directive_id=did)
+        get_directive_row(s, did).instance_id = row.id
+        return did, row.id
+
+
+def update_draft(engine, directive_id: int, source: Path | str | dict, *, actor, fmt: str | None = None) -> int:
+    """Replace the held draft with a full description (the drafter's upload); returns its version."""
+    from .store import update_directive
+
+    data = _parse(source, fmt)
+    directive = directive_from_dict(validate_directive_data(data))
+    with engine.db.session(write=True) as s:
+        row = update_directive(s, directive_id, directive, getattr(actor, "username", actor), engine.clock.now())
+        return row.version
+
+
+def national_only(source: Path | str | dict, fmt: str | None = None) -> dict:
+    """The national-only description (`national` + `receiver`) of a full description: what intake gets."""
+    data = validate_directive_data(_parse(source, fmt))
+    ref = data.get("implements")
+    if not ref:
+        raise FormError([FieldProblem("$.implements", "mô tả không có chỉ thị cấp trên (no national directive)")])
+    keys = ("issuer_code", "issuer_name", "issuer_symbol", "place", "parent_issuer_name", "drafting_unit",
+            "side", "signature")
+    return {"national": dict(ref), "receiver": {k: data[k] for k in keys if data.get(k) is not None}}
+
+
+def directive_summary(engine, directive_id: int, actor=None) -> dict:
+    """The directive as the API shows it: header, stage, process, assignments, comments, documents.
+
+    With an `actor`: the issuing office (and administrators) see everything; an assigned body sees
+    the header and its own assignment only; anyone else gets NotFound.
+    """
+    from ..documents import DocumentStore
+    from .store import assignments_of, get_directive, list_comments
+
+    with engine.db.session() as s:
+        row, d = get_directive(s, directive_id)
+        if actor is not None and not actor.is_admin and actor.body_code != row.issuer_code:
+            own = [a for a in assignments_of(s, directive_id) if a.body_code and a.body_code == actor.body_code]
+            if not own:
+                raise NotFound(f"không có chỉ thị id={directive_id}")
+            return {"id": row.id, "stage": row.stage, "number": row.number, "symbol": row.symbol,
+                    "subject": row.subject, "issued_on": row.issued_on.isoformat() if row.issued_on else None,
+                    "assignments": [_assignment_json(a) for a in own]}
+        return {
+            "id": row.id, "stage": row.stage, "side": row.side, "instrument": row.instrument,
+            "number": row.number, "symbol": row.symbol, "issued_on": row.issued_on.isoformat() if row.issued_on else None,
+            "subject": row.subject, "issuer_code": row.issuer_code, "national_ref": row.national_ref,
+            "instance_id": row.instance_id, "version": row.version,
+            "signature": {"authority": d.signature.authority, "title": d.signature.title, "name": d.signature.name},
+            "assignments": [_assignment_json(a) for a in assignments_of(s, directive_id)],
+            "comments": [{"stage": c.stage, "actor": c.actor, "at": c.at.isoformat(), "text": c.text}
+                         for c in list_comments(s, directive_id)],
+            "documents": [{"id": doc.id, "kind": doc.kind, "version": doc.version, "filename": doc.filename,
+                           "sha256": doc.sha256, "created_at": doc.created_at.isoformat()}
+                          for doc in reversed(DocumentStore().for_directive(s, directive_id))],
+        }
+
+
+def _assignment_json(a) -> dict:
+    return {"body_code": a.body_code, "body_name": a.body_name, "status": a.status, "tasks": list(a.tasks or []),
+            "reports_submitted": a.reports_submitted, "reports_late": a.reports_late, "chase_count": a.chase_count,
+            "followup_instance_id": a.followup_instance_id}

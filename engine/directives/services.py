@@ -1,0 +1,291 @@
+"""Service tasks of the directive models (workflows/directive_*.bpmn), registered by name.
+
+Each function gets the step's `ServiceCall` (live session of the step: never commit) and the
+evaluated parameters, reads what people entered from `call.data`, and returns a JSON-ready value
+that lands in the task's result variable. This module holds intake, drafting, review, sign-off and
+issuance; distribution and follow-up are in followup.py, documents in paperwork.py.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+
+from ..errors import FieldProblem, FormError
+from ..registers import assign_incoming as _assign_incoming
+from ..registers import issue_number as _issue_number
+from ..registers import register_incoming as _register_incoming
+from ..registers.models import IncomingEntry
+from ..services import ServiceCall, ServiceRegistry
+from . import store
+from .model import Directive, DocumentRef, Instrument, Side, Signature
+from .paperwork import directive_id_of, ensure_party_terms, generate, load_for_step, vn_date
+
+ROUTE_INSTRUMENT = {"party": Instrument.CHI_THI, "state": Instrument.CHI_THI, "cong_van": Instrument.CONG_VAN,
+                    "ke_hoach": Instrument.KE_HOACH, "cong_dien": Instrument.CONG_DIEN}
+INSTRUMENT_ROUTE = {Instrument.CONG_VAN: "cong_van", Instrument.KE_HOACH: "ke_hoach",
+                    Instrument.CONG_DIEN: "cong_dien"}
+DEFAULT_CONSULT_DAYS = 5
+
+
+def route_of(d: Directive) -> str:
+    """party | state | cong_van | ke_hoach | cong_dien."""
+    if d.instrument in INSTRUMENT_ROUTE:
+        return INSTRUMENT_ROUTE[d.instrument]
+    return "party" if d.side is Side.PARTY else "state"
+
+
+def _summary(did: int, d: Directive, chosen: bool) -> dict:
+    return {"id": did, "route": route_of(d), "side": d.side.value, "instrument": d.instrument.value,
+            "subject": " ".join(d.subject.split()), "issuer_code": d.issuer_code, "chosen": chosen}
+
+
+def _parse_date(value, field: str) -> date:
+    try:
+        return value if isinstance(value, date) else date.fromisoformat(str(value))
+    except ValueError:
+        raise FormError([FieldProblem(field, "ngày phải theo dạng YYYY-MM-DD")]) from None
+
+
+def _comments(call: ServiceCall, did: int) -> list[dict]:
+    return [{"stage": c.stage, "actor": c.actor, "at": c.at.isoformat(), "text": c.text}
+            for c in store.list_comments(call.session, did)]
+
+
+# ------------------------------------------------------------------ intake
+
+
+def register_incoming(call: ServiceCall, params: dict) -> dict:
+    """Vào sổ văn bản đến: the national directive gets the receiver's next arrival number."""
+    national, receiver = call.data["national"], call.data["receiver"]
+    urgency = {"khan": "KHẨN", "thuong_khan": "THƯỢNG KHẨN", "hoa_toc": "HỎA TỐC"}.get(call.data.get("urgency"))
+    entry = _register_incoming(
+        call.session, receiver_code=receiver["issuer_code"],
+        received_on=_parse_date(call.data["received_on"], "received_on"), sender=national["issuer"],
+        number_symbol=f"{national['number']}/{national['symbol']}",
+        document_date=_parse_date(national["date"], "date"), subject=national.get("subject") or "",
+        actor=call.actor, sender_code=national.get("issuer_code"), urgency=urgency, now=call.now)
+    return {"entry_id": entry.id, "arrival_number": entry.arrival_number}
+
+
+def assign_incoming(call: ServiceCall, params: dict) -> dict:
+    """Bút phê: record the handling unit, deadline and instruction on the incoming entry."""
+    entry = _assign_incoming(call.session, call.data["incoming"]["entry_id"],
+                             handling_unit=call.data["handling_unit"], instruction=call.data.get("instruction"),
+                             deadline=_parse_date(call.data["deadline"], "deadline"))
+    return {"handling_unit": entry.handling_unit, "deadline": entry.deadline.isoformat()}
+
+
+def create_directive(call: ServiceCall, params: dict) -> dict:
+    """Create the directive proposed at intake (a skeleton to draft) and link it to this instance."""
+    national, receiver, route = call.data["national"], call.data["receiver"], call.data["route"]
+    ref = DocumentRef(str(national["number"]), national["symbol"], national["issuer"],
+                      _parse_date(national["date"], "date"), national.get("subject") or "",
+                      national.get("issuer_code"))
+    side = Side.PARTY if route == "party" else Side(receiver.get("side", "state"))
+    sig = receiver.get("signature") or {}
+    today = vn_date(call.now)
+    directive = Directive(
+        side=side, instrument=ROUTE_INSTRUMENT[route], issuer_code=receiver["issuer_code"],
+        issuer_name=receiver["issuer_name"], issuer_symbol=receiver["issuer_symbol"], place=receiver["place"],
+        subject=call.data["subject"], parent_issuer_name=receiver.get("parent_issuer_name"),
+        signature=Signature(sig.get("authority"), sig.get("title", "CHỦ TỊCH"), sig.get("name", "")),
+        drafting_unit=receiver.get("drafting_unit", "VP"), implements=ref, year=today.year, month=today.month,
+        legal_basis=[f"Thực hiện {_kind_word(national['symbol'])} {ref.citation}"
+                     f"{' ' + ref.subject if ref.subject else ''}."],
+        preamble=[call.data.get("instruction") or ""] if call.data.get("instruction") else [])
+    did = store.create_directive(call.session, directive, actor=call.actor, clock=_Now(call.now))
+    call.instance.directive_id = did
+    entry = call.session.get(IncomingEntry, call.data["incoming"]["entry_id"])
+    if entry is not None:
+        entry.directive_id = did
+    return {"directive_id": did}
+
+
+def _kind_word(symbol: str) -> str:
+    return {"CT": "Chỉ thị", "QĐ": "Quyết định", "CĐ": "Công điện", "KH": "Kế hoạch"}.get(
+        symbol.split("-")[0].split("/")[0], "văn bản")
+
+
+class _Now:
+    """A clock frozen at the step's time (store functions take a clock)."""
+
+    def __init__(self, now: datetime):
+        self._now = now
+
+    def now(self) -> datetime:
+        return self._now
+
+
+def start_life(call: ServiceCall, params: dict) -> dict:
+    """Start the directive's life (drafting) as its own instance, linked to the directive."""
+    did = directive_id_of(call)
+    item = {"body_code": call.data["receiver"]["issuer_code"], "route": call.data["route"]}
+
+    def create() -> None:
+        ids = call.engine.start_children(call.session, call.instance, process_id="directive_life", items=[item],
+                                         group="life", done_message=None, actor=call.actor)
+        store.get_directive_row(call.session, did).instance_id = ids[0]
+
+    call.after_save(create)
+    return {"directive_id": did}
+
+
+# ------------------------------------------------------------------ drafting, review, sign-off
+
+
+def load_directive(call: ServiceCall, params: dict) -> dict:
+    """Open the directive of this instance; `chosen` when intake already chose the instrument."""
+    did, row, directive = load_for_step(call)
+    store.set_stage(call.session, did, "drafting", actor=call.actor, now=call.now)
+    return _summary(did, directive, chosen=bool((call.data.get("item") or {}).get("route")))
+
+
+def choose_instrument(call: ServiceCall, params: dict) -> dict:
+    """Record the chosen instrument (and Party/State side) on the directive."""
+    route = str(params["route"])
+    if route not in ROUTE_INSTRUMENT:
+        raise FormError([FieldProblem("route", f"hình thức không hợp lệ: {route}")])
+    did, row, d = load_for_step(call)
+    side = {"party": Side.PARTY, "state": Side.STATE}.get(route, d.side)
+    d = replace(d, side=side, instrument=ROUTE_INSTRUMENT[route])
+    store.update_directive(call.session, did, d, call.actor, call.now)
+    return _summary(did, d, chosen=True)
+
+
+def record_draft(call: ServiceCall, params: dict) -> dict:
+    """Keep the drafter's summary of this round; a Party draft is marked "DỰ THẢO lần N"."""
+    did, row, d = load_for_step(call)
+    store.add_comment(call.session, did, actor=call.actor, stage="drafting",
+                      text=str(call.data.get("draft_summary") or ""), now=call.now)
+    rounds = sum(1 for c in store.list_comments(call.session, did) if c.stage == "drafting")
+    if d.side is Side.PARTY:
+        store.update_directive(call.session, did, replace(d, draft_number=rounds), call.actor, call.now)
+    store.set_stage(call.session, did, "drafting", actor=call.actor, now=call.now)
+    return {"round": rounds, "drafter": call.actor}
+
+
+def start_consultation(call: ServiceCall, params: dict) -> dict:
+    """Send the draft to each listed department (one instance each, with its own deadline)."""
+    did, row, d = load_for_step(call)
+    codes = [c.strip() for c in str(call.data.get("consult_bodies") or "").split(",") if c.strip()]
+    days = int(call.data.get("consult_days") or DEFAULT_CONSULT_DAYS)
+    deadline = (call.now + timedelta(days=days)).isoformat()
+    rnd = int(call.data["draft"]["round"])
+    items = [{"body_code": c, "body_name": _body_name(call, c), "deadline_at": deadline, "round": rnd,
+              "issuer_code": d.issuer_code} for c in dict.fromkeys(codes)]
+    group = f"consultation_{rnd}"
+    if items:
+        call.after_save(lambda: call.engine.start_children(
+            call.session, call.instance, process_id="directive_consultation", items=items, group=group,
+            done_message="consultation_done", actor=call.actor))
+        store.set_stage(call.session, did, "consultation", actor=call.actor, now=call.now)
+    return {"group": group, "count": len(items), "deadline_at": deadline}
+
+
+def _body_name(call: ServiceCall, code: str) -> str:
+    from ..directory.models import Body
+
+    body = call.session.get(Body, code)
+    return body.name if body is not None else code
+
+
+def record_consultation(call: ServiceCall, params: dict) -> dict:
+    """Keep one department's opinion; silence by the deadline is recorded as "no comment"."""
+    item = call.data["item"]
+    if params.get("silent"):
+        text, who = "Không có ý kiến (không trả lời đúng hạn)", "system"
+    elif call.data.get("opinion") == "agree" and not call.data.get("comment"):
+        text, who = "Thống nhất với dự thảo", call.actor
+    else:
+        text, who = str(call.data.get("comment") or "Thống nhất với dự thảo"), call.actor
+    text = f"{item['body_name']}: {text}"
+    store.add_comment(call.session, directive_id_of(call), actor=who, stage="consultation", text=text, now=call.now)
+    return {"body_code": item["body_code"], "text": text, "silent": bool(params.get("silent"))}
+
+
+def collect_consultation(call: ServiceCall, params: dict) -> list[str]:
+    """The consultation comments received so far (shown to the drafter)."""
+    did = directive_id_of(call)
+    store.set_stage(call.session, did, "review", actor=call.actor, now=call.now)
+    return [c["text"] for c in _comments(call, did) if c["stage"] == "consultation"]
+
+
+def record_comment(call: ServiceCall, params: dict) -> list[dict]:
+    """Keep a comment (a return for revision, a leader's instruction); returns all comments."""
+    did = directive_id_of(call)
+    text = str(params.get("text") or "").strip() or "Trả lại, đề nghị xem xét, hoàn thiện."
+    store.add_comment(call.session, did, actor=call.actor, stage=str(params.get("stage") or "review"), text=text,
+                      now=call.now)
+    return _comments(call, did)
+
+
+PARTY_TITLES = {"secretary": "BÍ THƯ", "deputy_secretary": "PHÓ BÍ THƯ"}
+
+
+def set_signature(call: ServiceCall, params: dict) -> dict:
+    """The signing block of the chosen signer (T/M BAN THƯỜNG VỤ; TM. ỦY BAN NHÂN DÂN, KT. CHỦ TỊCH)."""
+    did, row, d = load_for_step(call)
+    route, data = route_of(d), call.data
+    name = str(data.get("signer_name") or "").strip() or d.signature.name
+    sig = d.signature
+    if route == "party":
+        title = PARTY_TITLES.get(data.get("signer") or "", sig.title)
+        sig = Signature("T/M BAN THƯỜNG VỤ", title, name)
+    elif route == "state":
+        if data.get("signer") == "vice_chairman":
+            sig = Signature("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", name)
+        elif data.get("signer") == "chairman":
+            sig = Signature("TM. ỦY BAN NHÂN DÂN" if data.get("on_behalf") else None, "CHỦ TỊCH", name)
+    store.update_directive(call.session, did, replace(d, signature=sig), call.actor, call.now)
+    return {"authority": sig.authority, "title": sig.title, "name": sig.name}
+
+
+# ------------------------------------------------------------------ issuance and documents
+
+
+def issue_number(call: ServiceCall, params: dict) -> dict:
+    """Văn thư: next number of the issuer's series, outgoing register entry, number on the directive."""
+    did, row, d = load_for_step(call)
+    on = _parse_date(call.data.get("issued_on") or vn_date(call.now), "issued_on")
+    if d.side is Side.PARTY:
+        ensure_party_terms(call.session, d.issuer_code)
+    entry = _issue_number(
+        call.session, issuer_code=d.issuer_code, instrument=d.instrument, side=d.side, on=on,
+        subject=" ".join(d.subject.split()), signer=d.signature.name, directive_id=did, actor=call.actor,
+        recipients=[r.text for r in d.recipients if not r.is_archive], issuer_symbol=d.issuer_symbol,
+        drafting_unit=d.drafting_unit, now=call.now)
+    store.update_directive(call.session, did, replace(d, draft_number=None), call.actor, call.now)
+    store.mark_issued(call.session, did, number=entry.number, issued_on=on, outgoing_entry_id=entry.id,
+                      actor=call.actor, now=call.now)
+    return {"entry_id": entry.id, "number": entry.number, "number_text": entry.number_text,
+            "issued_on": on.isoformat()}
+
+
+def generate_document(call: ServiceCall, params: dict) -> dict:
+    """Render and store one document of the directive (`kind`); optionally move to `stage`."""
+    did, row, d = load_for_step(call)
+    out = generate(call, did, row, d, str(params["kind"]))
+    if params.get("stage"):
+        store.set_stage(call.session, did, str(params["stage"]), actor=call.actor, now=call.now)
+    return out
+
+
+SERVICES = {
+    "register_incoming": register_incoming, "assign_incoming": assign_incoming,
+    "create_directive": create_directive, "start_life": start_life, "load_directive": load_directive,
+    "choose_instrument": choose_instrument, "record_draft": record_draft,
+    "start_consultation": start_consultation, "record_consultation": record_consultation,
+    "collect_consultation": collect_consultation, "record_comment": record_comment,
+    "set_signature": set_signature, "issue_number": issue_number, "generate_document": generate_document,
+}
+
+
+def register(registry: ServiceRegistry) -> None:
+    """Register the directive service tasks (called by engine.app.build_engine)."""
+    from .followup import FOLLOWUP_SERVICES
+
+    for name, fn in {**SERVICES, **FOLLOWUP_SERVICES}.items():
+        registry.register(name, fn)
+
+
+__all__ = ["register", "SERVICES", "route_of"]

@@ -1,0 +1,181 @@
+"""Drafting, consultation, review and sign-off paths of directive_life and directive_intake, with a
+moved clock, acting as each role: both sign-off routes, return for revision with the comments kept,
+a consulted department that stays silent, the lighter instruments, intake of a national directive."""
+from __future__ import annotations
+
+import io
+from datetime import datetime, timezone
+
+import pytest
+from docx import Document
+
+from engine.directives import store
+from engine.directives.life import import_directive, national_only
+from engine.errors import FormError
+from engine.registers.models import IncomingEntry, OutgoingEntry
+from tests.workflows.helpers import (APPROVE, DIRECTIVES, ISSUER_CT, ISSUER_LS, comments, documents, draft,
+                                     issue, kinds, party_directive, ready, review_to_signing, stage,
+                                     state_directive)
+
+
+def docx_text(engine, document_id: int) -> str:
+    from engine.documents import DocumentStore
+
+    with engine.db.session() as s:
+        doc = Document(io.BytesIO(DocumentStore().content(s, document_id)))
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    return "\n".join([p.text for p in doc.paragraphs] + cells)
+
+
+def last(engine, directive_id: int, kind: str):
+    return [d for d in documents(engine, directive_id) if d.kind == kind][-1]
+
+
+def test_state_route_return_for_revision_keeps_comments_then_vice_chairman_signs(engine, desk):
+    did, iid = import_directive(engine, state_directive(), actor="clerk")
+    assert ready(engine, iid) == ["Task_choose"] and stage(engine, did) == "drafting"
+    desk.do("unit_head", ISSUER_LS, "Task_choose", {"route": "state"})
+    draft(desk, ISSUER_LS)
+    desk.do("unit_head", ISSUER_LS, "Task_head_review", APPROVE)
+    desk.do("office_reviewer", ISSUER_LS, "Task_office", {"decision": "return", "comment": "Thiếu căn cứ pháp lý."})
+    assert ready(engine, iid) == ["Task_draft"]
+    assert ("review", "Thiếu căn cứ pháp lý.") in comments(engine, did)
+    assert any(c["text"] == "Thiếu căn cứ pháp lý." for c in engine.instance_data(iid)["comments"])
+    draft(desk, ISSUER_LS, draft_summary="Đã bổ sung căn cứ.")
+    review_to_signing(desk, ISSUER_LS)
+    assert ready(engine, iid) == ["Task_sign_state"]
+    issue(desk, ISSUER_LS, "Task_sign_state", {"signer": "vice_chairman", "signer_name": "Đoàn Thanh Sơn"},
+          "2024-05-22")
+    with engine.db.session() as s:
+        row = store.get_directive_row(s, did)
+        assert (row.number, row.symbol, row.stage) == (1, "CT-UBND", "following_up")
+        entry = s.get(OutgoingEntry, row.outgoing_entry_id)
+        assert entry.number_text == "01/CT-UBND" and entry.signer == "Đoàn Thanh Sơn"
+    assert kinds(engine, did)[:5] == ["directive_draft", "submission_slip", "directive_draft", "submission_slip",
+                                      "directive_final"]
+    assert {"register_page", "transmittal_letter"} <= set(kinds(engine, did))
+    final = last(engine, did, "directive_final")
+    assert final.register_entry_id == row.outgoing_entry_id and final.instance_id == iid
+    text = docx_text(engine, final.id)
+    assert "Số: 01/CT-UBND" in text and "KT. CHỦ TỊCH" in text and "PHÓ CHỦ TỊCH" in text
+    assert len(engine.list_instances(parent_id=iid)) == 2  # one follow-up per assigned body
+
+
+def test_party_route_is_signed_for_the_standing_committee(engine, desk):
+    did, iid = import_directive(engine, party_directive(), actor="clerk")
+    desk.do("unit_head", ISSUER_CT, "Task_choose", {"route": "party"})
+    draft(desk, ISSUER_CT)
+    assert "DỰ THẢO LẦN 1" in docx_text(engine, last(engine, did, "directive_draft").id)
+    review_to_signing(desk, ISSUER_CT)
+    assert ready(engine, iid) == ["Task_sign_party"]
+    desk.do("leader", ISSUER_CT, "Task_sign_party", {"decision": "return", "comment": "Nêu rõ thời hạn báo cáo."})
+    assert ready(engine, iid) == ["Task_draft"] and ("signing", "Nêu rõ thời hạn báo cáo.") in comments(engine, did)
+    draft(desk, ISSUER_CT, draft_summary="Đã nêu thời hạn.")
+    assert "DỰ THẢO LẦN 2" in docx_text(engine, last(engine, did, "directive_draft").id)
+    review_to_signing(desk, ISSUER_CT)
+    issue(desk, ISSUER_CT, "Task_sign_party", {"signer": "secretary", "signer_name": "Lê Quang Mạnh"}, "2024-05-21")
+    text = docx_text(engine, last(engine, did, "directive_final").id)
+    assert "Số 01-CT/TU" in text and "T/M BAN THƯỜNG VỤ" in text and "BÍ THƯ" in text and "Lê Quang Mạnh" in text
+    assert "DỰ THẢO" not in text
+
+
+def test_consultation_records_a_silent_department_as_no_comment(engine, desk, clock):
+    did, iid = import_directive(engine, state_directive(), actor="clerk")
+    desk.do("unit_head", ISSUER_LS, "Task_choose", {"route": "state"})
+    draft(desk, ISSUER_LS, consult=True, consult_bodies="LS.CA, LS.SYT", consult_days=3)
+    assert ready(engine, iid) == [] and stage(engine, did) == "consultation"
+    children = engine.list_instances(parent_id=iid, process_id="directive_consultation")
+    assert sorted(c.body_code for c in children) == ["LS.CA", "LS.SYT"]
+    desk.do("body_officer", "LS.CA", "Task_give_opinion", {"opinion": "comment", "comment": "Bổ sung an ninh điểm thi."})
+    assert ready(engine, iid) == []
+    desk.wait(days=2)
+    assert ready(engine, iid) == [] and desk.tasks("body_officer", "LS.SYT", "Task_give_opinion")
+    desk.wait(days=1, minutes=1)
+    assert desk.tasks("body_officer", "LS.SYT") == []
+    assert ready(engine, iid) == ["Task_absorb"]
+    consulted = [text for st, text in comments(engine, did) if st == "consultation"]
+    assert consulted == ["LS.CA: Bổ sung an ninh điểm thi.", "LS.SYT: Không có ý kiến (không trả lời đúng hạn)"]
+    assert engine.instance_data(iid)["consultation_comments"] == consulted
+    desk.do("clerk", ISSUER_LS, "Task_absorb", {"absorb_summary": "Tiếp thu."})
+    assert ready(engine, iid) == ["Task_head_review"] and stage(engine, did) == "review"
+
+
+def test_cong_dien_skips_consultation_and_office_review(engine, desk):
+    did, iid = import_directive(engine, state_directive(), actor="clerk")
+    desk.do("unit_head", ISSUER_LS, "Task_choose", {"route": "cong_dien"})
+    draft(desk, ISSUER_LS, consult=True, consult_bodies="LS.CA")
+    assert engine.list_instances(parent_id=iid) == []
+    desk.do("unit_head", ISSUER_LS, "Task_head_review", APPROVE)
+    assert ready(engine, iid) == ["Task_sign_light"]
+    issue(desk, ISSUER_LS, "Task_sign_light", {}, "2024-05-20")
+    with engine.db.session() as s:
+        assert store.get_directive_row(s, did).symbol == "CĐ-UBND"
+    assert "CÔNG ĐIỆN" in docx_text(engine, last(engine, did, "directive_final").id)
+
+
+def test_cong_van_is_reviewed_by_the_office_and_can_be_returned_at_signing(engine, desk):
+    did, iid = import_directive(engine, state_directive(), actor="clerk")
+    desk.do("unit_head", ISSUER_LS, "Task_choose", {"route": "cong_van"})
+    draft(desk, ISSUER_LS)
+    review_to_signing(desk, ISSUER_LS)
+    desk.do("leader", ISSUER_LS, "Task_sign_light", {"decision": "return", "comment": "Viết gọn lại."})
+    assert ready(engine, iid) == ["Task_draft"] and ("signing", "Viết gọn lại.") in comments(engine, did)
+    draft(desk, ISSUER_LS)
+    review_to_signing(desk, ISSUER_LS)
+    issue(desk, ISSUER_LS, "Task_sign_light", {}, "2024-05-20")
+    with engine.db.session() as s:
+        assert s.get(OutgoingEntry, store.get_directive_row(s, did).outgoing_entry_id).number_text == "01/UBND-KGVX"
+
+
+def test_intake_registers_the_national_directive_and_starts_drafting(engine, desk):
+    start = national_only(DIRECTIVES / "langson-2024-ct-ubnd.yaml")
+    did, intake_id = import_directive(engine, start, actor="vanthu")
+    assert did is None and ready(engine, intake_id) == ["Task_register_incoming"]
+    desk.do("records_clerk", ISSUER_LS, "Task_register_incoming", {"received_on": "2024-05-20"})
+    desk.do("leader", ISSUER_LS, "Task_assign",
+            {"handling_unit": "KGVX", "deadline": "2024-05-27", "instruction": "Giao KGVX tham mưu kế hoạch."})
+    [propose] = desk.tasks("clerk", ISSUER_LS, "Task_propose")
+    assert propose.due_at == datetime(2024, 5, 27, 17, 0, tzinfo=timezone.utc)  # the leader's deadline
+    desk.do("clerk", ISSUER_LS, "Task_propose", {"route": "ke_hoach", "subject": "Kế hoạch tổ chức Kỳ thi"})
+    intake = engine.get_instance(intake_id)
+    assert intake.status == "completed" and intake.directive_id is not None
+    with engine.db.session() as s:
+        entry = s.query(IncomingEntry).one()
+        assert (entry.arrival_number, entry.number_symbol, entry.handling_unit, entry.directive_id) == (
+            1, "15/CT-TTg", "KGVX", intake.directive_id)
+        row, directive = store.get_directive(s, intake.directive_id)
+        assert directive.instrument.value == "KH" and directive.implements.symbol == "CT-TTg"
+        assert "15/CT-TTg" in directive.legal_basis[0]
+    [life] = engine.list_instances(parent_id=intake_id)
+    assert life.process_id == "directive_life" and row.instance_id == life.id
+    assert ready(engine, life.id) == ["Task_draft"]  # the instrument was chosen at intake
+
+
+def test_import_refuses_a_wrong_description_naming_each_field(engine):
+    with pytest.raises(FormError) as bad:
+        import_directive(engine, {"side": "state", "instrument": "CT"}, actor="clerk")
+    assert {p.field for p in bad.value.fields} == {"$"}
+    with pytest.raises(FormError) as national:
+        import_directive(engine, {"national": {"number": "15"}, "receiver": {}}, actor="clerk")
+    fields = {p.field for p in national.value.fields}
+    assert {"$.national.symbol", "$.national.date", "$.receiver.issuer_code", "$.receiver.place"} <= fields
+    assert engine.list_instances() == []
+
+
+def test_unit_head_return_and_an_empty_consultation_list_go_the_short_way(engine, desk):
+    did, iid = import_directive(engine, state_directive(), actor="clerk")
+    desk.do("unit_head", ISSUER_LS, "Task_choose", {"route": "state"})
+    draft(desk, ISSUER_LS, consult=True, consult_bodies=" , ")
+    assert engine.list_instances(parent_id=iid) == [] and ready(engine, iid) == ["Task_head_review"]
+    desk.do("unit_head", ISSUER_LS, "Task_head_review", {"decision": "return", "comment": "Sửa mục 2."})
+    assert ready(engine, iid) == ["Task_draft"] and comments(engine, did)[-1] == ("review", "Sửa mục 2.")
+
+
+def test_a_directive_without_assigned_bodies_goes_from_issuance_to_close_out(engine, desk):
+    did, iid = import_directive(engine, state_directive(bodies=()), actor="clerk")
+    desk.do("unit_head", ISSUER_LS, "Task_choose", {"route": "ke_hoach"})
+    draft(desk, ISSUER_LS)
+    review_to_signing(desk, ISSUER_LS)
+    issue(desk, ISSUER_LS, "Task_sign_light", {}, "2024-05-20")
+    assert engine.list_instances(parent_id=iid) == [] and stage(engine, did) == "distributed"
+    assert ready(engine, iid) == ["Task_closeout_draft"] and "consolidated_report" in kinds(engine, did)

@@ -1,0 +1,141 @@
+"""Distribution and follow-up with a moved clock: acknowledgement with a reminder, reports on the
+cycle, late report → reminder → chasing letter → escalation to the leader, the consolidated report
+when all are in or at the deadline, and the close-out with archive."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from engine.directives import store
+from engine.directives.life import import_directive
+from engine.directives.store import BodyReport
+from engine.models import ChildGroup
+from tests.workflows.helpers import (APPROVE, ISSUER_CT, ISSUER_LS, comments, documents, draft, issue, kinds,
+                                     party_directive, ready, review_to_signing, stage, state_directive)
+from tests.workflows.test_drafting_paths import docx_text
+
+DUE_1 = datetime(2024, 6, 7, 10, 0, tzinfo=timezone.utc)  # 17:00 in Vietnam, end of the first period
+DUE_FINAL = datetime(2024, 6, 14, 10, 0, tzinfo=timezone.utc)
+DEADLINE = DUE_FINAL + timedelta(days=1 + 2 + 1)  # chase + escalate + one day: the parent aggregates
+
+
+def issued(engine, desk, bodies) -> tuple[int, int]:
+    did, iid = import_directive(engine, state_directive(bodies), actor="clerk")
+    desk.do("unit_head", ISSUER_LS, "Task_choose", {"route": "state"})
+    draft(desk, ISSUER_LS)
+    review_to_signing(desk, ISSUER_LS)
+    issue(desk, ISSUER_LS, "Task_sign_state", {"signer": "chairman", "on_behalf": True}, "2024-05-21")
+    return did, iid
+
+
+def report(desk, body: str, element: str = "Task_report", text: str = "Đã triển khai.") -> None:
+    desk.do("body_officer", body, element, {"content": text})
+
+
+def test_late_report_is_reminded_chased_and_escalated_to_the_leader(engine, desk):
+    did, iid = issued(engine, desk, ("LS.CA", "LS.SYT"))
+    fanout = engine.instance_data(iid)["fanout"]
+    assert fanout["count"] == 2 and fanout["deadline_at"] == DEADLINE.isoformat()
+    desk.do("body_officer", "LS.CA", "Task_acknowledge")
+    desk.wait(days=2, minutes=1)  # LS.SYT has not acknowledged: reminded
+    assert kinds(engine, did).count("reminder_letter") == 1
+    desk.do("body_officer", "LS.SYT", "Task_acknowledge")
+    with engine.db.session() as s:
+        assert all(a.acknowledged_at is not None for a in store.assignments_of(s, did))
+    desk.move_to(DUE_1 - timedelta(days=2))
+    report(desk, "LS.CA")
+    desk.move_to(DUE_1 - timedelta(hours=12))  # one day before: reminder to the body still silent
+    assert kinds(engine, did).count("reminder_letter") == 2
+    assert [t.element_id for t in desk.tasks("body_officer", "LS.SYT")] == ["Task_report"]
+    desk.move_to(DUE_1 + timedelta(days=1, minutes=1))  # overdue: công văn đôn đốc
+    chasing = [d for d in documents(engine, did) if d.kind == "chasing_letter"]
+    assert len(chasing) == 1 and chasing[0].register_entry_id is not None
+    text = docx_text(engine, chasing[0].id)
+    assert "V/v đôn đốc" in text and "Sở Y tế" in text and "chậm 1 ngày" in text
+    assert [t.element_id for t in desk.tasks("body_officer", "LS.SYT")] == ["Task_report_late"]
+    assert desk.tasks("leader", ISSUER_LS) == []
+    desk.move_to(DUE_1 + timedelta(days=3, minutes=2))  # still nothing: escalated to the leader
+    assert desk.tasks("body_officer", "LS.SYT") == []
+    assert [t.element_id for t in desk.tasks("leader", ISSUER_LS)] == ["Task_escalation"]
+    desk.do("leader", ISSUER_LS, "Task_escalation", {"instruction": "Báo cáo ngay, kiểm điểm trách nhiệm."})
+    assert ("following_up", "Báo cáo ngay, kiểm điểm trách nhiệm.") in comments(engine, did)
+    report(desk, "LS.SYT", "Task_report_after", "Báo cáo chậm kỳ 1.")
+    with engine.db.session() as s:
+        late = s.query(BodyReport).filter_by(body_code="LS.SYT").one()
+        assert (late.period_index, late.on_time, late.late_days) == (0, False, 3)
+        syt = store.find_assignment(s, did, "LS.SYT")
+        assert (syt.chase_count, syt.reports_late) == (1, 1)
+    assert [t.element_id for t in desk.tasks("body_officer", "LS.SYT")] == ["Task_report"]  # next period
+
+
+def test_reports_all_in_are_aggregated_then_the_directive_is_closed_and_archived(engine, desk):
+    did, iid = issued(engine, desk, ("LS.CA",))
+    desk.do("body_officer", "LS.CA", "Task_acknowledge")
+    desk.move_to(DUE_1 - timedelta(days=2))
+    report(desk, "LS.CA")
+    assert ready(engine, iid) == []
+    desk.move_to(DUE_FINAL - timedelta(days=2))
+    report(desk, "LS.CA", text="Báo cáo cuối kỳ.")
+    assert engine.list_instances(parent_id=iid)[0].status == "completed"
+    assert ready(engine, iid) == ["Task_closeout_draft"]
+    aggregate = engine.instance_data(iid)["aggregate"]
+    assert aggregate["all_in"] is True and aggregate["rows"][0]["status"] == "on_time"
+    assert kinds(engine, did).count("body_report") == 2 and "consolidated_report" in kinds(engine, did)
+    desk.do("clerk", ISSUER_LS, "Task_closeout_draft", {"summary": "Hoàn thành."})
+    desk.do("leader", ISSUER_LS, "Task_closeout_approve", {"decision": "return", "comment": "Nêu số liệu."})
+    assert ready(engine, iid) == ["Task_closeout_draft"] and ("closing", "Nêu số liệu.") in comments(engine, did)
+    desk.do("clerk", ISSUER_LS, "Task_closeout_draft", {"summary": "Hoàn thành; 2 báo cáo đúng hạn."})
+    desk.do("leader", ISSUER_LS, "Task_closeout_approve", APPROVE)
+    assert stage(engine, did) == "closed" and ready(engine, iid) == ["Task_archive"]
+    desk.do("records_clerk", ISSUER_LS, "Task_archive", {"file_code": "HS-01"})
+    assert engine.get_instance(iid).status == "completed"
+    archived = engine.instance_data(iid)["archived"]
+    assert archived["documents"] == len(documents(engine, did)) and kinds(engine, did).count("closeout_report") == 2
+    assert "Đúng hạn" in docx_text(engine, [d for d in documents(engine, did) if d.kind == "consolidated_report"][0].id)
+
+
+def test_at_the_deadline_the_parent_aggregates_and_marks_the_silent_body_missing(engine, desk):
+    did, iid = issued(engine, desk, ("LS.CA", "LS.SYT"))
+    for body in ("LS.CA", "LS.SYT"):
+        desk.do("body_officer", body, "Task_acknowledge")
+    desk.move_to(DUE_1 - timedelta(days=2))
+    report(desk, "LS.CA")
+    desk.move_to(DUE_FINAL - timedelta(days=2))
+    report(desk, "LS.CA")
+    desk.move_to(DUE_1 + timedelta(days=3, minutes=2))
+    desk.do("leader", ISSUER_LS, "Task_escalation", {"instruction": "Yêu cầu báo cáo."})
+    assert ready(engine, iid) == []
+    desk.move_to(DEADLINE - timedelta(minutes=1))
+    assert ready(engine, iid) == []
+    desk.move_to(DEADLINE + timedelta(minutes=1))
+    assert ready(engine, iid) == ["Task_closeout_draft"]
+    [consolidated] = [d for d in documents(engine, did) if d.kind == "consolidated_report"]
+    table = docx_text(engine, consolidated.id)
+    assert "Công an tỉnh\nĐúng hạn" in table and "Sở Y tế\nChưa báo cáo" in table
+    with engine.db.session() as s:
+        assert s.query(ChildGroup).filter_by(parent_id=iid, name="followup").one().done_message is None
+    report(desk, "LS.SYT", "Task_report_after")  # a straggler still reports; the parent is not disturbed
+    assert ready(engine, iid) == ["Task_closeout_draft"]
+
+
+def test_a_chased_body_that_reports_before_escalation_is_recorded_late(engine, desk):
+    did, iid = issued(engine, desk, ("LS.SYT",))
+    desk.do("body_officer", "LS.SYT", "Task_acknowledge")
+    desk.move_to(DUE_1 + timedelta(days=1, minutes=1))
+    assert kinds(engine, did).count("chasing_letter") == 1
+    report(desk, "LS.SYT", "Task_report_late")
+    desk.move_to(DUE_1 + timedelta(days=3, minutes=2))
+    assert desk.tasks("leader", ISSUER_LS) == []  # no escalation once the report is in
+    with engine.db.session() as s:
+        assert s.query(BodyReport).filter_by(body_code="LS.SYT").one().late_days == 1
+    assert [t.element_id for t in desk.tasks("body_officer", "LS.SYT")] == ["Task_report"]
+
+
+def test_a_body_without_a_reporting_cycle_is_done_once_it_acknowledges(engine, desk):
+    did, iid = import_directive(engine, party_directive(), actor="clerk")
+    desk.do("unit_head", ISSUER_CT, "Task_choose", {"route": "party"})
+    draft(desk, ISSUER_CT)
+    review_to_signing(desk, ISSUER_CT)
+    issue(desk, ISSUER_CT, "Task_sign_party", {"signer": "deputy_secretary"}, "2024-05-21")
+    desk.do("body_officer", "CT.BAOCT", "Task_acknowledge")
+    by_body = {c.body_code: c.status for c in engine.list_instances(parent_id=iid)}
+    assert by_body == {"CT.BAOCT": "completed", "CT.BTGTU": "running"}

@@ -1,0 +1,63 @@
+"""JSON API of directives: import a description (starts its life) and read one back.
+
+POST /api/directives takes the description format (engine/directives/schema.json, FORMAT.md) as a
+JSON body, or YAML with Content-Type application/yaml (plus an X-Requested-With header, as every
+scripted POST to /api); a national-only description (`national` + `receiver`) starts at intake.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, Flask, jsonify, request
+
+from engine.directives.life import directive_summary, import_directive
+from engine.errors import PermissionDenied
+
+from .auth import current_actor, login_required
+from .context import get_engine, is_admin
+from .errors import WebError
+
+bp = Blueprint("directives_api", __name__, url_prefix="/api/directives")
+
+IMPORT_ROLES = {"clerk", "records_clerk", "unit_head"}
+YAML_TYPES = {"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"}
+MAX_BODY = 2 * 1024 * 1024
+
+
+def _may_import(actor) -> bool:
+    return is_admin(actor) or bool(IMPORT_ROLES & set(actor.roles))
+
+
+@bp.post("")
+@login_required
+def create():
+    """Create a directive from a description and start its life; 201 with its ids."""
+    actor = current_actor()
+    if not _may_import(actor):
+        raise PermissionDenied("Chỉ chuyên viên, văn thư hoặc lãnh đạo đơn vị được nhập chỉ thị")
+    if (request.content_length or 0) > MAX_BODY:
+        raise WebError(413, "too_large", "The description is larger than 2 MB.")
+    if (request.mimetype or "") in YAML_TYPES:
+        source, fmt = request.get_data(as_text=True), "yaml"
+    else:
+        source, fmt = request.get_json(silent=True), "json"
+        if not isinstance(source, dict):
+            raise WebError(400, "bad_request", "Send the description as a JSON object or as application/yaml.")
+    directive_id, instance_id = import_directive(get_engine(), source, actor=actor, fmt=fmt)
+    body = {"directive_id": directive_id, "instance_id": instance_id,
+            "start": "drafting" if directive_id is not None else "intake"}
+    response = jsonify(body)
+    response.status_code = 201
+    if directive_id is not None:
+        response.headers["Location"] = f"/api/directives/{directive_id}"
+    return response
+
+
+@bp.get("/<int:directive_id>")
+@login_required
+def show(directive_id: int):
+    """One directive: header, stage, assignments, comments (returns kept) and documents."""
+    return jsonify(directive_summary(get_engine(), directive_id, actor=current_actor()))
+
+
+def init_app(app: Flask) -> None:
+    """Register the directives API blueprint."""
+    app.register_blueprint(bp)

@@ -1,0 +1,496 @@
+"""The life of a directive as four small BPMN descriptions (built into XML by build_models.py).
+
+* `directive_intake`  — văn bản đến: register the national directive, the leader's instruction,
+  the proposed instrument; creates the directive and starts its life.
+* `directive_life`    — choice of instrument, drafting with optional consultation, review, sign-off
+  (Party / State / lighter route), issuance, distribution with one follow-up instance per assigned
+  body, consolidated report, close-out and archive.
+* `directive_consultation` — one consulted department: comment by a deadline, else "no comment".
+* `directive_followup` — one assigned body: acknowledge, then each report of its cycle with a
+  reminder, a chasing letter when overdue and escalation to the leader after a further delay.
+
+`col` is the grid column of a node (left to right), its lane gives the row.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+CLERK, HEAD, OFFICE, LEADER, RECORDS, BODY = (
+    "Chuyên viên", "Lãnh đạo đơn vị", "Văn phòng", "Lãnh đạo", "Văn thư", "Đơn vị được giao")
+
+
+@dataclass
+class Node:
+    id: str
+    kind: str  # user service script start end catch boundary xor event
+    name: str
+    lane: str
+    col: int
+    dy: int = 0
+    doc: str = ""
+    form: str = ""
+    props: dict = field(default_factory=dict)
+    service: str = ""
+    result: str = ""
+    params: dict = field(default_factory=dict)
+    script: str = ""
+    timer: tuple[str, str] | None = None
+    message: str = ""
+    attached: str = ""
+    interrupting: bool = True
+    default: str = ""
+
+
+@dataclass
+class Flow:
+    id: str
+    source: str
+    target: str
+    name: str = ""
+    condition: str = ""
+
+
+@dataclass
+class Model:
+    id: str
+    name: str
+    participant: str
+    lanes: list[str]
+    nodes: list[Node]
+    flows: list[Flow]
+    lane_heights: dict = field(default_factory=dict)  # lanes drawn taller than the default
+
+    def check(self) -> None:
+        ids = [n.id for n in self.nodes] + [f.id for f in self.flows]
+        if len(ids) != len(set(ids)):
+            raise ValueError(f"{self.id}: duplicate ids")
+        known = {n.id for n in self.nodes}
+        for f in self.flows:
+            if f.source not in known or f.target not in known:
+                raise ValueError(f"{self.id}: flow {f.id} links unknown nodes")
+
+
+def q(text: str) -> str:
+    """A string literal for the expression evaluator."""
+    return '"' + text + '"'
+
+
+def decision_form(approve: str, extra: str = "") -> str:
+    return f"""
+- name: decision
+  label: Quyết định
+  type: choice
+  required: true
+  options:
+    approve: {approve}
+    return: Trả lại để sửa
+- name: comment
+  label: Ý kiến (bắt buộc khi trả lại; được lưu và hiện cho người soạn thảo)
+  type: textarea
+{extra}"""
+
+
+REPORT_FORM = """
+- name: content
+  label: Nội dung báo cáo kết quả thực hiện
+  type: textarea
+  required: true
+"""
+
+ISSUER_BODY = {"body": 'directive["issuer_code"]'}
+
+
+def _flows(*chains: str) -> list[Flow]:
+    """Flows from "A>B>C" chains; a step "X>[cond|name]Y" puts a condition on the flow into Y
+    (conditions are written without ">" so the chain splits cleanly)."""
+    out = []
+    for chain in chains:
+        steps = chain.split(">")
+        for a, b in zip(steps, steps[1:]):
+            cond = name = ""
+            if b.startswith("["):
+                spec, b = b[1:].rsplit("]", 1)
+                cond, _, name = spec.rpartition("|")
+            a = a.rsplit("]", 1)[-1]
+            out.append(Flow(f"Flow_{a}_{b}", a, b, name, cond))
+    return out
+
+
+# ------------------------------------------------------------------ directive_intake
+
+INTAKE = Model(
+    "directive_intake", "Tiếp nhận chỉ thị cấp trên", "Văn phòng cơ quan tiếp nhận", [RECORDS, LEADER, CLERK],
+    [
+        Node("Start_received", "start", "Văn bản đến", RECORDS, 0),
+        Node("Task_register_incoming", "user", "Vào sổ văn bản đến", RECORDS, 1,
+             doc="Kiểm tra văn bản đến (số, ký hiệu, ngày, cơ quan ban hành, trích yếu), ghi ngày đến "
+                 "và vào sổ văn bản đến; sau đó trình lãnh đạo cho ý kiến chỉ đạo.",
+             props={"body": 'receiver["issuer_code"]', "due": q("P1D")},
+             form="""
+- name: received_on
+  label: Ngày đến
+  type: date
+  required: true
+- name: urgency
+  label: Độ khẩn
+  type: choice
+  options: {thuong: Thường, khan: Khẩn, thuong_khan: Thượng khẩn, hoa_toc: Hỏa tốc}
+"""),
+        Node("Service_register_incoming", "service", "Cấp số đến", RECORDS, 2, service="register_incoming",
+             result="incoming"),
+        Node("Task_assign", "user", "Cho ý kiến chỉ đạo, giao đơn vị chủ trì", LEADER, 3,
+             doc="Đọc văn bản đến, giao đơn vị chủ trì tham mưu, thời hạn và ý kiến chỉ đạo (bút phê).",
+             props={"body": 'receiver["issuer_code"]', "due": q("P2D")},
+             form="""
+- name: handling_unit
+  label: Đơn vị chủ trì tham mưu
+  required: true
+- name: deadline
+  label: Thời hạn trình
+  type: date
+  required: true
+- name: instruction
+  label: Ý kiến chỉ đạo (bút phê)
+  type: textarea
+  required: true
+"""),
+        Node("Service_assign", "service", "Ghi ý kiến chỉ đạo vào sổ", LEADER, 4, service="assign_incoming",
+             result="assignment"),
+        Node("Task_propose", "user", "Đề xuất hình thức văn bản", CLERK, 5,
+             doc="Theo ý kiến chỉ đạo, đề xuất hình thức văn bản triển khai: chỉ thị của Ban Thường vụ "
+                 "(Đảng), chỉ thị của UBND (Nhà nước), hoặc văn bản nhẹ hơn (công văn, kế hoạch, công điện), "
+                 "và trích yếu dự kiến.",
+             props={"body": 'receiver["issuer_code"]', "due": "deadline"},
+             form="""
+- name: route
+  label: Hình thức văn bản
+  type: choice
+  required: true
+  options: {party: Chỉ thị của Ban Thường vụ (Đảng), state: Chỉ thị của UBND (Nhà nước), cong_van: Công văn, ke_hoach: Kế hoạch, cong_dien: Công điện}
+- name: subject
+  label: Trích yếu dự kiến
+  type: textarea
+  required: true
+- name: reason
+  label: Lý do đề xuất
+  type: textarea
+"""),
+        Node("Service_create", "service", "Tạo hồ sơ văn bản", CLERK, 6, service="create_directive",
+             result="created"),
+        Node("Service_start_life", "service", "Chuyển sang soạn thảo", CLERK, 7, service="start_life",
+             result="life"),
+        Node("End_intake", "end", "Đã chuyển soạn thảo", CLERK, 8),
+    ],
+    _flows("Start_received>Task_register_incoming>Service_register_incoming>Task_assign>Service_assign"
+           ">Task_propose>Service_create>Service_start_life>End_intake"),
+)
+
+# ------------------------------------------------------------------ directive_consultation
+
+CONSULTATION = Model(
+    "directive_consultation", "Lấy ý kiến góp ý dự thảo", "Cơ quan được lấy ý kiến", [BODY, CLERK],
+    [
+        Node("Start_consult", "start", "Nhận dự thảo", BODY, 0),
+        Node("Task_give_opinion", "user", "Góp ý dự thảo", BODY, 1,
+             doc="Nghiên cứu dự thảo và gửi ý kiến góp ý trước thời hạn; quá hạn không trả lời được "
+                 "ghi nhận là thống nhất, không có ý kiến.",
+             props={"due": 'item["deadline_at"]'},
+             form="""
+- name: opinion
+  label: Ý kiến
+  type: choice
+  required: true
+  options: {agree: Thống nhất với dự thảo, comment: Có ý kiến góp ý}
+- name: comment
+  label: Nội dung góp ý
+  type: textarea
+"""),
+        Node("Timer_consult_deadline", "boundary", "Hết hạn góp ý", BODY, 1, attached="Task_give_opinion",
+             timer=("timeDate", 'item["deadline_at"]')),
+        Node("Service_record_opinion", "service", "Ghi nhận ý kiến", CLERK, 2, service="record_consultation",
+             result="recorded", params={"silent": "False"}),
+        Node("Service_record_silence", "service", "Ghi nhận: không có ý kiến", CLERK, 3, dy=0,
+             service="record_consultation", result="recorded", params={"silent": "True"}),
+        Node("End_consult", "end", "Đã góp ý", CLERK, 4),
+        Node("End_silent", "end", "Không trả lời", CLERK, 5),
+    ],
+    _flows("Start_consult>Task_give_opinion>Service_record_opinion>End_consult",
+           "Timer_consult_deadline>Service_record_silence>End_silent"),
+)
+
+# ------------------------------------------------------------------ directive_followup
+
+FOLLOWUP = Model(
+    "directive_followup", "Theo dõi thực hiện của cơ quan được giao", "Theo dõi thực hiện chỉ thị",
+    [BODY, CLERK, LEADER],
+    [
+        Node("Start_followup", "start", "Nhận nhiệm vụ", BODY, 0),
+        Node("Service_plan", "service", "Lập lịch báo cáo", CLERK, 1, service="plan_reports", result="plan"),
+        Node("Script_first_period", "script", "Kỳ đầu tiên", CLERK, 2, script="period_index = 0"),
+        Node("Task_acknowledge", "user", "Xác nhận đã nhận nhiệm vụ", BODY, 3,
+             doc="Xác nhận cơ quan, đơn vị đã nhận văn bản và các nhiệm vụ được giao.",
+             props={"due": 'plan["ack_remind_at"]'},
+             form="""
+- name: note
+  label: Ghi chú (người đầu mối, kế hoạch triển khai)
+  type: textarea
+"""),
+        Node("Timer_ack_remind", "boundary", "Chưa xác nhận", BODY, 3, attached="Task_acknowledge",
+             interrupting=False, timer=("timeDate", 'plan["ack_remind_at"]')),
+        Node("Service_ack_remind", "service", "Nhắc xác nhận", CLERK, 4, dy=40, service="send_reminder",
+             result="ack_reminder", params={"what": q("ack")}),
+        Node("End_ack_remind", "end", "Đã nhắc", CLERK, 5, dy=40),
+        Node("Service_acknowledge", "service", "Ghi nhận xác nhận", BODY, 4, service="acknowledge",
+             result="acknowledged"),
+        Node("Gateway_more", "xor", "Còn kỳ báo cáo?", BODY, 5, default="Flow_Gateway_more_End_followup"),
+        Node("Script_period", "script", "Kỳ báo cáo hiện tại", BODY, 6,
+             script='period = plan["periods"][period_index]'),
+        Node("Task_report", "user", "Gửi báo cáo định kỳ", BODY, 7,
+             doc="Gửi báo cáo kết quả thực hiện nhiệm vụ được giao cho kỳ này, trước hạn.",
+             props={"due": 'period["due_at"]'}, form=REPORT_FORM),
+        Node("Timer_remind", "boundary", "Sắp đến hạn", BODY, 7, attached="Task_report", interrupting=False,
+             timer=("timeDate", 'period["remind_at"]')),
+        Node("Timer_chase", "boundary", "Quá hạn", BODY, 7, attached="Task_report",
+             timer=("timeDate", 'period["chase_at"]')),
+        Node("Service_remind", "service", "Gửi công văn nhắc báo cáo", CLERK, 8, dy=-48, service="send_reminder",
+             result="reminder", params={"what": q("report")}),
+        Node("End_remind", "end", "Đã nhắc", CLERK, 9, dy=-48),
+        Node("Service_chase", "service", "Gửi công văn đôn đốc", CLERK, 8, dy=48, service="send_chasing",
+             result="chasing"),
+        Node("Task_report_late", "user", "Gửi báo cáo (đã bị đôn đốc)", BODY, 9, dy=40,
+             doc="Cơ quan đã bị đôn đốc: khẩn trương gửi báo cáo của kỳ này.",
+             props={"due": 'period["escalate_at"]'}, form=REPORT_FORM),
+        Node("Timer_escalate", "boundary", "Vẫn chưa báo cáo", BODY, 9, attached="Task_report_late",
+             timer=("timeDate", 'period["escalate_at"]')),
+        Node("Task_escalation", "user", "Xử lý cơ quan chậm báo cáo", LEADER, 10,
+             doc="Cơ quan được giao đã bị đôn đốc mà vẫn chưa báo cáo: cho ý kiến chỉ đạo xử lý.",
+             props={"body": 'item["issuer_code"]', "due": q("P2D")},
+             form="""
+- name: instruction
+  label: Ý kiến chỉ đạo
+  type: textarea
+  required: true
+"""),
+        Node("Service_escalation", "service", "Ghi nhận ý kiến chỉ đạo", LEADER, 11, service="record_comment",
+             result="escalation", params={"stage": q("following_up"), "text": "instruction"}),
+        Node("Task_report_after", "user", "Gửi báo cáo theo chỉ đạo", BODY, 12,
+             doc="Thực hiện ý kiến chỉ đạo của lãnh đạo và gửi ngay báo cáo của kỳ này.",
+             form=REPORT_FORM),
+        Node("Service_record_report", "service", "Ghi nhận báo cáo", BODY, 13, dy=-40, service="record_report",
+             result="report"),
+        Node("Script_next_period", "script", "Kỳ tiếp theo", BODY, 14, dy=-40,
+             script="period_index = period_index + 1"),
+        Node("End_followup", "end", "Hoàn thành nhiệm vụ", BODY, 15),
+    ],
+    _flows("Start_followup>Service_plan>Script_first_period>Task_acknowledge>Service_acknowledge>Gateway_more",
+           "Gateway_more>[period_index < plan[\"count\"]|Còn kỳ]Script_period>Task_report>Service_record_report"
+           ">Script_next_period>Gateway_more",
+           "Gateway_more>End_followup",
+           "Timer_ack_remind>Service_ack_remind>End_ack_remind",
+           "Timer_remind>Service_remind>End_remind",
+           "Timer_chase>Service_chase>Task_report_late>Service_record_report",
+           "Timer_escalate>Task_escalation>Service_escalation>Task_report_after>Service_record_report"),
+)
+
+# ------------------------------------------------------------------ directive_life
+
+ROUTE = 'directive["route"]'
+
+LIFE = Model(
+    "directive_life", "Vòng đời chỉ thị", "Cơ quan ban hành chỉ thị", [CLERK, HEAD, OFFICE, LEADER, RECORDS],
+    [
+        Node("Start_life", "start", "Bắt đầu", CLERK, 0),
+        Node("Service_load", "service", "Mở hồ sơ văn bản", CLERK, 1, service="load_directive", result="directive"),
+        Node("Gateway_chosen", "xor", "Đã chọn hình thức?", CLERK, 2, default="Flow_Gateway_chosen_Task_choose"),
+        Node("Task_choose", "user", "Chọn hình thức văn bản", HEAD, 3, props=ISSUER_BODY,
+             doc="Chọn hình thức văn bản ban hành: chỉ thị của Ban Thường vụ (Đảng), chỉ thị của UBND "
+                 "(Nhà nước) hoặc công văn, kế hoạch, công điện.",
+             form="""
+- name: route
+  label: Hình thức văn bản
+  type: choice
+  required: true
+  options: {party: Chỉ thị của Ban Thường vụ (Đảng), state: Chỉ thị của UBND (Nhà nước), cong_van: Công văn, ke_hoach: Kế hoạch, cong_dien: Công điện}
+- name: reason
+  label: Lý do
+  type: textarea
+"""),
+        Node("Service_choose", "service", "Ghi hình thức văn bản", HEAD, 4, service="choose_instrument",
+             result="directive", params={"route": "route"}),
+        Node("Task_draft", "user", "Soạn thảo dự thảo", CLERK, 5, props={**ISSUER_BODY, "due": q("P5D")},
+             doc="Soạn thảo (hoặc sửa) dự thảo: trích yếu, căn cứ, các mục, bảng giao nhiệm vụ và Nơi nhận. "
+                 "Nếu dự thảo bị trả lại, các ý kiến đã lưu được liệt kê trong hồ sơ (ý kiến góp ý, trả lại): "
+                 "sửa theo và ghi rõ phần đã tiếp thu. Có thể gửi lấy ý kiến các sở, ngành trước khi trình.",
+             form="""
+- name: draft_summary
+  label: Nội dung dự thảo / phần đã sửa, tiếp thu
+  type: textarea
+  required: true
+- name: consult
+  label: Gửi lấy ý kiến các cơ quan
+  type: bool
+- name: consult_bodies
+  label: Mã các cơ quan lấy ý kiến (cách nhau bởi dấu phẩy)
+- name: consult_days
+  label: Thời hạn góp ý (số ngày)
+  type: number
+"""),
+        Node("Service_record_draft", "service", "Ghi nhận vòng soạn thảo", CLERK, 6, service="record_draft",
+             result="draft"),
+        Node("Gateway_consult", "xor", "Lấy ý kiến?", CLERK, 7, default="Flow_Gateway_consult_Gateway_consult_join"),
+        Node("Service_consult", "service", "Gửi dự thảo lấy ý kiến", CLERK, 8, dy=-45,
+             service="start_consultation", result="consultation"),
+        Node("Gateway_any_consulted", "xor", "Có cơ quan?", CLERK, 9, dy=-45,
+             default="Flow_Gateway_any_consulted_Gateway_consult_join"),
+        Node("Catch_consulted", "catch", "Các cơ quan đã góp ý", CLERK, 10, dy=-45, message="consultation_done"),
+        Node("Service_collect", "service", "Tổng hợp ý kiến góp ý", CLERK, 11, dy=-45,
+             service="collect_consultation", result="consultation_comments"),
+        Node("Task_absorb", "user", "Tiếp thu, giải trình ý kiến góp ý", CLERK, 12, dy=-45, props=ISSUER_BODY,
+             doc="Đọc ý kiến góp ý của các cơ quan (cơ quan không trả lời đúng hạn được ghi là không có ý "
+                 "kiến), tiếp thu và hoàn thiện dự thảo.",
+             form="""
+- name: absorb_summary
+  label: Tiếp thu, giải trình
+  type: textarea
+  required: true
+"""),
+        Node("Gateway_consult_join", "xor", "", CLERK, 13),
+        Node("Service_draft_doc", "service", "Lập dự thảo (.docx)", CLERK, 14, service="generate_document",
+             result="draft_doc", params={"kind": q("directive_draft"), "stage": q("review")}),
+        Node("Task_head_review", "user", "Kiểm tra nội dung dự thảo", HEAD, 15, props={**ISSUER_BODY, "due": q("P2D")},
+             doc="Lãnh đạo đơn vị soạn thảo kiểm tra nội dung dự thảo; đồng ý thì trình, không thì trả lại "
+                 "với ý kiến.", form=decision_form("Đồng ý, trình Văn phòng")),
+        Node("Gateway_head", "xor", "Đồng ý?", HEAD, 16, default="Flow_Gateway_head_Service_slip"),
+        Node("Service_comment_head", "service", "Lưu ý kiến trả lại", HEAD, 17, dy=50, service="record_comment",
+             result="comments", params={"stage": q("review"), "text": "comment"}),
+        Node("Service_slip", "service", "Lập phiếu trình", HEAD, 17, dy=-40, service="generate_document",
+             result="slip_doc", params={"kind": q("submission_slip"), "stage": q("signing")}),
+        Node("Gateway_office_needed", "xor", "Công điện khẩn?", OFFICE, 18,
+             default="Flow_Gateway_office_needed_Task_office"),
+        Node("Task_office", "user", "Thẩm định thể thức, kỹ thuật trình bày", OFFICE, 19,
+             props={**ISSUER_BODY, "due": q("P2D")},
+             doc="Văn phòng kiểm tra thể thức, kỹ thuật trình bày (NĐ 30/2020 hoặc HD 36-HD/VPTW), căn cứ "
+                 "và Nơi nhận; đồng ý thì trình ký, không thì trả lại với ý kiến.",
+             form=decision_form("Đủ điều kiện trình ký")),
+        Node("Gateway_office", "xor", "Đạt?", OFFICE, 20, default="Flow_Gateway_office_Gateway_sign_route"),
+        Node("Service_comment_office", "service", "Lưu ý kiến trả lại", OFFICE, 21, dy=50,
+             service="record_comment", result="comments", params={"stage": q("review"), "text": "comment"}),
+        Node("Gateway_sign_route", "xor", "Tuyến ký", LEADER, 21, default="Flow_Gateway_sign_route_Task_sign_light"),
+        Node("Task_sign_party", "user", "Ban Thường vụ cho ý kiến, ký (T/M BAN THƯỜNG VỤ)", LEADER, 22, dy=-95,
+             props=ISSUER_BODY,
+             doc="Ban Thường vụ cho ý kiến; Bí thư hoặc Phó Bí thư ký T/M BAN THƯỜNG VỤ, hoặc trả lại.",
+             form=decision_form("Thông qua, ký ban hành", """- name: signer
+  label: Người ký
+  type: choice
+  options: {secretary: Bí thư, deputy_secretary: Phó Bí thư}
+- name: signer_name
+  label: Họ tên người ký (để trống nếu như dự thảo)
+""")),
+        Node("Task_sign_state", "user", "Lãnh đạo UBND ký ban hành", LEADER, 22, props=ISSUER_BODY,
+             doc="Chủ tịch hoặc Phó Chủ tịch xem xét, ký ban hành (TM. ỦY BAN NHÂN DÂN, KT. CHỦ TỊCH hoặc "
+                 "CHỦ TỊCH), hoặc trả lại.",
+             form=decision_form("Ký ban hành", """- name: signer
+  label: Người ký
+  type: choice
+  options: {chairman: Chủ tịch, vice_chairman: Phó Chủ tịch (KT. CHỦ TỊCH)}
+- name: on_behalf
+  label: Ký thay mặt tập thể UBND (TM. ỦY BAN NHÂN DÂN)
+  type: bool
+- name: signer_name
+  label: Họ tên người ký (để trống nếu như dự thảo)
+""")),
+        Node("Task_sign_light", "user", "Lãnh đạo ký văn bản", LEADER, 22, dy=95, props=ISSUER_BODY,
+             doc="Xem xét, ký công văn / kế hoạch / công điện, hoặc trả lại.",
+             form=decision_form("Ký ban hành")),
+        Node("Gateway_signed", "xor", "Ký?", LEADER, 23, default="Flow_Gateway_signed_Service_sign"),
+        Node("Service_comment_sign", "service", "Lưu ý kiến trả lại", LEADER, 24, dy=60, service="record_comment",
+             result="comments", params={"stage": q("signing"), "text": "comment"}),
+        Node("Service_sign", "service", "Ghi chữ ký", LEADER, 24, dy=-50, service="set_signature",
+             result="signature"),
+        Node("Task_issue", "user", "Cấp số, ngày; đăng ký văn bản đi", RECORDS, 25, props={**ISSUER_BODY, "due": q("P1D")},
+             doc="Văn thư cấp số và ngày ban hành theo sổ văn bản đi, đăng ký, đóng dấu/ký số và phát hành.",
+             form="""
+- name: issued_on
+  label: Ngày ban hành
+  type: date
+  required: true
+"""),
+        Node("Service_issue", "service", "Cấp số văn bản đi", RECORDS, 26, service="issue_number", result="issued"),
+        Node("Service_final_doc", "service", "Lập văn bản ban hành (.docx)", RECORDS, 27,
+             service="generate_document", result="final_doc", params={"kind": q("directive_final")}),
+        Node("Service_register_page", "service", "In trang sổ văn bản đi", RECORDS, 28,
+             service="generate_document", result="register_doc", params={"kind": q("register_page")}),
+        Node("Service_transmittal", "service", "Lập công văn gửi văn bản", RECORDS, 29,
+             service="generate_document", result="transmittal_doc", params={"kind": q("transmittal_letter")}),
+        Node("Service_distribute", "service", "Phát hành, giao nhiệm vụ các cơ quan", CLERK, 30,
+             service="distribute", result="fanout"),
+        Node("Gateway_any_assigned", "xor", "Có cơ quan được giao?", CLERK, 31,
+             default="Flow_Gateway_any_assigned_Service_aggregate"),
+        Node("Receive_all_reported", "receive", "Chờ các cơ quan hoàn thành", CLERK, 32, dy=-45,
+             message="followup_done"),
+        Node("Timer_deadline", "boundary", "Đến hạn tổng hợp", CLERK, 32, attached="Receive_all_reported",
+             timer=("timeDate", 'fanout["deadline_at"]')),
+        Node("Service_aggregate", "service", "Tổng hợp báo cáo các cơ quan", CLERK, 34,
+             service="aggregate_reports", result="aggregate"),
+        Node("Task_closeout_draft", "user", "Dự thảo báo cáo tổng kết", CLERK, 35, props=ISSUER_BODY,
+             doc="Dự thảo báo cáo tổng kết việc thực hiện chỉ thị từ báo cáo tổng hợp; nếu bị trả lại, "
+                 "sửa theo ý kiến đã lưu.",
+             form="""
+- name: summary
+  label: Nội dung tổng kết
+  type: textarea
+  required: true
+"""),
+        Node("Service_closeout_doc", "service", "Lập báo cáo tổng kết (.docx)", CLERK, 36,
+             service="generate_document", result="closeout_doc", params={"kind": q("closeout_report")}),
+        Node("Task_closeout_approve", "user", "Phê duyệt báo cáo tổng kết", LEADER, 37, props=ISSUER_BODY,
+             doc="Xem xét, phê duyệt báo cáo tổng kết hoặc trả lại với ý kiến.",
+             form=decision_form("Phê duyệt")),
+        Node("Gateway_closeout", "xor", "Phê duyệt?", LEADER, 38, default="Flow_Gateway_closeout_Service_close"),
+        Node("Service_comment_closeout", "service", "Lưu ý kiến trả lại", LEADER, 39, dy=60,
+             service="record_comment", result="comments", params={"stage": q("closing"), "text": "comment"}),
+        Node("Service_close", "service", "Kết thúc chỉ thị", LEADER, 39, dy=-50, service="close_directive",
+             result="closed"),
+        Node("Task_archive", "user", "Lập hồ sơ, lưu trữ", RECORDS, 40, props=ISSUER_BODY,
+             doc="Lập hồ sơ công việc gồm toàn bộ văn bản đã tạo và nộp lưu.",
+             form="""
+- name: file_code
+  label: Ký hiệu hồ sơ
+  required: true
+"""),
+        Node("Service_archive", "service", "Nộp lưu hồ sơ", RECORDS, 41, service="archive", result="archived"),
+        Node("End_life", "end", "Hoàn thành", RECORDS, 42),
+    ],
+    _flows(
+        "Start_life>Service_load>Gateway_chosen",
+        'Gateway_chosen>[directive["chosen"]|Đã chọn khi tiếp nhận]Task_draft',
+        "Gateway_chosen>Task_choose>Service_choose>Task_draft",
+        "Task_draft>Service_record_draft>Gateway_consult",
+        f'Gateway_consult>[consult and {ROUTE} != "cong_dien"|Lấy ý kiến]Service_consult>Gateway_any_consulted',
+        'Gateway_any_consulted>[0 < consultation["count"]|Có]Catch_consulted>Service_collect>Task_absorb'
+        ">Gateway_consult_join",
+        "Gateway_any_consulted>Gateway_consult_join",
+        "Gateway_consult>Gateway_consult_join>Service_draft_doc>Task_head_review>Gateway_head",
+        'Gateway_head>[decision == "return"|Trả lại]Service_comment_head>Task_draft',
+        "Gateway_head>Service_slip>Gateway_office_needed",
+        f'Gateway_office_needed>[{ROUTE} == "cong_dien"|Công điện]Gateway_sign_route',
+        "Gateway_office_needed>Task_office>Gateway_office",
+        'Gateway_office>[decision == "return"|Trả lại]Service_comment_office>Task_draft',
+        "Gateway_office>Gateway_sign_route",
+        f'Gateway_sign_route>[{ROUTE} == "party"|Đảng]Task_sign_party>Gateway_signed',
+        f'Gateway_sign_route>[{ROUTE} == "state"|Nhà nước]Task_sign_state>Gateway_signed',
+        "Gateway_sign_route>Task_sign_light>Gateway_signed",
+        'Gateway_signed>[decision == "return"|Trả lại]Service_comment_sign>Task_draft',
+        "Gateway_signed>Service_sign>Task_issue>Service_issue>Service_final_doc>Service_register_page"
+        ">Service_transmittal>Service_distribute>Gateway_any_assigned",
+        'Gateway_any_assigned>[0 < fanout["count"]|Có]Receive_all_reported>Service_aggregate',
+        "Timer_deadline>Service_aggregate",
+        "Gateway_any_assigned>Service_aggregate>Task_closeout_draft>Service_closeout_doc>Task_closeout_approve"
+        ">Gateway_closeout",
+        'Gateway_closeout>[decision == "return"|Trả lại]Service_comment_closeout>Task_closeout_draft',
+        "Gateway_closeout>Service_close>Task_archive>Service_archive>End_life",
+    ),
+    lane_heights={LEADER: 300},
+)
+
+MODELS = (INTAKE, LIFE, CONSULTATION, FOLLOWUP)
