@@ -21,6 +21,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition as MultipleEventDefinition_
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
@@ -272,7 +273,7 @@ class ChithiEngine:
             new_status = InstanceStatus.RUNNING if status is InstanceStatus.ERROR else status
             row.error_message = row.error_element = None
         _move(row, status, new_status)
-        waits = wf.waiting_events()
+        waits = _pending_events(wf)
         row.next_timer_at = _earliest_timer(waits)
         messages = {e.name for e in waits if e.event_type == "MessageEventDefinition"}
         summary = ",".join(sorted(messages)) or None
@@ -342,8 +343,11 @@ class ChithiEngine:
                 raise NotFound(f"Không có hồ sơ quy trình số {instance_id}")
             spec, subs = self._spec(s, row.definition_id)
             wf = self.serializer.load(row.state_json, spec, subs, self.script_engine)
-        last = wf.last_task.data if wf.last_task is not None else {}
-        return {**wf.data, **last}
+        merged: dict = dict(wf.data)
+        done = TaskState.COMPLETED | TaskState.READY | TaskState.WAITING | TaskState.STARTED
+        for task in sorted(wf.get_tasks(state=done), key=lambda t: t.last_state_change):
+            merged.update(task.data)  # later changes win, across parallel branches too
+        return merged
 
     # ------------------------------------------------------------------ human tasks
 
@@ -540,6 +544,16 @@ class ChithiEngine:
             ids.append(child.id)
         return ids
 
+    def child_progress(self, s: Session, parent_id: int, group: str) -> tuple[int, int] | None:
+        """(completed, total) of a fan-out group, or None if the parent never started it."""
+        row = s.scalar(select(ChildGroup).where(ChildGroup.parent_id == parent_id, ChildGroup.name == group))
+        return (row.completed, row.total) if row is not None else None
+
+    def running_children(self, s: Session, parent_id: int) -> list[int]:
+        """Ids of the parent's child instances that have not finished."""
+        return list(s.scalars(select(ProcessInstance.id).where(ProcessInstance.parent_id == parent_id,
+                                                               ProcessInstance.status == RUNNING)))
+
     def _child_finished(self, s: Session, child: ProcessInstance) -> None:
         result = s.execute(update(ChildGroup)
                            .where(ChildGroup.parent_id == child.parent_id, ChildGroup.name == child.child_group)
@@ -547,6 +561,12 @@ class ChithiEngine:
                            .returning(ChildGroup.completed, ChildGroup.total, ChildGroup.done_message)).one()
         completed, total, message = result
         if completed == total and message:
+            waiting = s.scalar(select(MessageSubscription.id).where(
+                MessageSubscription.instance_id == child.parent_id, MessageSubscription.message_name == message))
+            if waiting is None:  # the parent moved on (e.g. its deadline passed): note it, nothing to deliver
+                self.record(s, "system", "message_not_awaited", child.parent_id,
+                            {"message": message, "group": child.child_group})
+                return
             self.deliver_message(s, message, instance_id=child.parent_id, actor="system",
                                  payload={"group": child.child_group, "completed": completed})
 
@@ -618,6 +638,20 @@ def _move(row: ProcessInstance, current: InstanceStatus, target: InstanceStatus)
     if target is not current and target not in LEGAL_MOVES[current]:
         raise InvalidState(f"Không thể chuyển hồ sơ từ '{current.value}' sang '{target.value}'")
     row.status = target.value
+
+
+def _pending_events(wf: BpmnWorkflow) -> list:
+    """What the workflow waits for, with the parts of an event-based gateway listed one by one."""
+
+    def flatten(definition, task):
+        if isinstance(definition, MultipleEventDefinition_):
+            for part in definition.event_definitions:
+                yield from flatten(part, task)
+        else:
+            yield definition.details(task)
+
+    return [ev for task in list(wf.event_manager.tasks.values())
+            for ev in flatten(task.task_spec.event_definition, task)]
 
 
 def _earliest_timer(waits) -> datetime | None:

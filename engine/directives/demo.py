@@ -145,12 +145,8 @@ def run_followup(desk: Desk, rec: Recorder, label: str, issuer: str, late_body: 
 
 
 def _assigned_bodies(desk: Desk, issuer: str) -> list[str]:
-    with desk.engine.db.session() as s:
-        from ..models import ProcessInstance
-
-        rows = s.query(ProcessInstance).filter(ProcessInstance.process_id == "directive_followup",
-                                               ProcessInstance.status == "running").all()
-        return sorted({r.body_code for r in rows if r.body_code})
+    rows = desk.engine.list_instances(process_id="directive_followup", status="running", limit=100_000)
+    return sorted({r.body_code for r in rows if r.body_code})
 
 
 def run_intake(desk: Desk, rec: Recorder, path: Path, label: str, route: str) -> tuple[int, str]:

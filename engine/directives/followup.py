@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 
-from ..models import ChildGroup, ProcessInstance
 from ..services import ServiceCall
 from . import store
 from .codec import cycle_from_dict
@@ -115,11 +114,8 @@ def aggregate_reports(call: ServiceCall, params: dict) -> dict:
     statuses = report_status(call.session, did, call.now)
     rows = [{"body": s.body_name, "status": STATUS_ROWS.get(s.state, "missing"),
              "summary": f"{s.on_time} đúng hạn, {s.late} chậm, {s.overdue} chưa nộp"} for s in statuses]
-    open_children = call.session.scalar(select(ChildGroup).where(
-        ChildGroup.parent_id == call.instance.id, ChildGroup.name == "followup"))
-    all_in = open_children is None or open_children.completed >= open_children.total
-    if open_children is not None and not all_in:
-        open_children.done_message = None  # the parent no longer waits: late finishers must not message it
+    progress = call.engine.child_progress(call.session, call.instance.id, "followup")
+    all_in = progress is None or progress[0] >= progress[1]
     doc = generate(call, did, row, d, "consolidated_report", rows=rows)
     return {"all_in": all_in, "bodies": len(rows), "rows": rows, "missing": sum(r["status"] == "missing" for r in rows),
             "document_id": doc["document_id"]}
@@ -129,8 +125,7 @@ def close_directive(call: ServiceCall, params: dict) -> dict:
     """The leader approved the summary report: the directive is done."""
     did = directive_id_of(call)
     store.set_stage(call.session, did, "closed", actor=call.actor, now=call.now)
-    open_followups = call.session.scalars(select(ProcessInstance.id).where(
-        ProcessInstance.parent_id == call.instance.id, ProcessInstance.status == "running")).all()
+    open_followups = call.engine.running_children(call.session, call.instance.id)
     return {"closed_at": call.now.isoformat(), "followups_still_open": len(open_followups)}
 
 

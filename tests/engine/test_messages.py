@@ -1,6 +1,8 @@
 """Messages: correlation to a waiting instance, and the parent ↔ child fan-out pattern."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from engine.accounts import Actor
@@ -93,3 +95,65 @@ def test_parent_fans_out_and_resumes_when_the_last_child_ends(engine, clerk):
             assert parent_now.version == version_after_fanout and parent_now.ready_tasks == []
     assert [t.element_id for t in engine.get_instance(parent.id).ready_tasks] == ["Aggregate"]
     assert all(c.status == "completed" for c in engine.list_instances(parent_id=parent.id))
+
+
+RACE = process(
+    "reply_or_deadline",
+    '<bpmn:startEvent id="S"/><bpmn:eventBasedGateway id="G"/>'
+    + message_catch("Reply", "Msg_reply")
+    + '<bpmn:intermediateCatchEvent id="Deadline"><bpmn:timerEventDefinition><bpmn:timeDuration>"P2D"'
+      "</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>"
+    + user_task("Answered", "Xử lý trả lời") + user_task("Silent", "Ghi nhận không trả lời")
+    + '<bpmn:endEvent id="E1"/><bpmn:endEvent id="E2"/>'
+    + chain("S", "G") + chain("G", "Reply", "Answered", "E1") + chain("G", "Deadline", "Silent", "E2"),
+    lanes={"Chuyên viên": ["S", "G", "Reply", "Deadline", "Answered", "Silent", "E1", "E2"]},
+    extra='<bpmn:message id="Msg_reply" name="reply"/>',
+)
+
+
+def test_event_based_gateway_takes_the_message_when_it_comes_first(engine, clock):
+    engine.deploy_xml(RACE)
+    inst = engine.start_instance("reply_or_deadline", business_key="R1", body_code="LS.UBND")
+    assert inst.next_timer_at == clock.now() + timedelta(days=2)
+    engine.correlate_message("reply", business_key="R1")
+    after = engine.get_instance(inst.id)
+    assert [t.element_id for t in after.ready_tasks] == ["Answered"] and after.next_timer_at is None
+
+
+def test_event_based_gateway_takes_the_timer_when_nothing_comes(engine, clock):
+    engine.deploy_xml(RACE)
+    inst = engine.start_instance("reply_or_deadline", business_key="R2", body_code="LS.UBND")
+    clock.advance(days=2, seconds=1)
+    assert engine.fire_due_timers() == 1
+    assert [t.element_id for t in engine.get_instance(inst.id).ready_tasks] == ["Silent"]
+    with pytest.raises(NotFound):
+        engine.correlate_message("reply", business_key="R2")
+
+
+PATIENT_PARENT = PARENT.replace(
+    message_catch("WaitAll", "Msg_all"),
+    '<bpmn:receiveTask id="WaitAll" messageRef="Msg_all"/>'
+    '<bpmn:boundaryEvent id="Deadline" attachedToRef="WaitAll"><bpmn:timerEventDefinition><bpmn:timeDuration>'
+    '"P7D"</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:boundaryEvent>'
+    + user_task("Late", "Tổng hợp khi hết hạn") + '<bpmn:endEvent id="E_late"/>' + chain("Deadline", "Late", "E_late"),
+).replace('"Chuyên viên": ["S"', '"Chuyên viên": ["Deadline", "Late", "E_late", "S"').replace(
+    "<bpmn:flowNodeRef>S</bpmn:flowNodeRef>",
+    "<bpmn:flowNodeRef>S</bpmn:flowNodeRef><bpmn:flowNodeRef>Deadline</bpmn:flowNodeRef>"
+    "<bpmn:flowNodeRef>Late</bpmn:flowNodeRef><bpmn:flowNodeRef>E_late</bpmn:flowNodeRef>")
+
+
+def test_children_finishing_after_the_parent_moved_on_do_not_fail(engine, clock):
+    from engine.models import AuditEvent
+
+    engine.deploy_xml(CHILD)
+    engine.deploy_xml(PATIENT_PARENT)
+    parent = engine.start_instance("directive_parent", data={"bodies": BODIES[:2]}, body_code="LS.UBND")
+    clock.advance(days=7, seconds=1)
+    assert engine.fire_due_timers() == 1
+    assert [t.element_id for t in engine.get_instance(parent.id).ready_tasks] == ["Late"]
+    for body in BODIES[:2]:
+        task = engine.inbox(officer(body["body_code"]))[0]
+        engine.complete_task(task.id, officer(body["body_code"]), {"content": "muộn"})
+    assert [t.element_id for t in engine.get_instance(parent.id).ready_tasks] == ["Late"]
+    with engine.db.session() as s:
+        assert s.query(AuditEvent).filter_by(instance_id=parent.id, action="message_not_awaited").count() == 1

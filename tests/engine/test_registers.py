@@ -105,11 +105,18 @@ def test_cancelling_needs_a_reason_and_happens_once(database):
             cancel_issuance(s, entry.id, "lần hai", "vanthu")
 
 
-def test_issuing_on_sqlite_outside_a_write_session_is_refused(database):
-    if database.dialect != "sqlite":
-        pytest.skip("SQLite only")
-    with database.session() as s, pytest.raises(InvalidState, match="write=True"):
-        issue(s, date(2024, 6, 3))
+def test_issuing_on_sqlite_outside_a_write_session_is_refused(sqlite_template, tmp_path):
+    import shutil
+
+    from engine.db import Database
+
+    shutil.copy(sqlite_template, tmp_path / "only-sqlite.db")
+    database = Database(f"sqlite:///{tmp_path / 'only-sqlite.db'}")  # a rule of the SQLite backend only
+    try:
+        with database.session() as s, pytest.raises(InvalidState, match="write=True"):
+            issue(s, date(2024, 6, 3))
+    finally:
+        database.dispose()
 
 
 def test_incoming_register_numbers_arrivals_per_receiver_and_year(database):
