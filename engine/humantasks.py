@@ -163,6 +163,13 @@ def visible_to(actor: Actor):
     return and_(HumanTask.status.in_(OPEN), or_(HumanTask.assignee == actor.username, by_role))
 
 
+def ever_visible_to(actor: Actor):
+    """SQL condition: tasks (open or closed) that are or were this actor's to see."""
+    by_role = and_(HumanTask.candidate_role.in_(actor.roles or ("",)),
+                   or_(HumanTask.body_code.is_(None), HumanTask.body_code == (actor.body_code or "")))
+    return or_(HumanTask.assignee == actor.username, HumanTask.completed_by == actor.username, by_role)
+
+
 def inbox_query(actor: Actor, limit: int, offset: int):
     """Ready tasks of `actor`, soonest due first."""
     return (select(HumanTask).where(visible_to(actor))

@@ -316,12 +316,20 @@ class ChithiEngine:
                           .order_by(HumanTask.id)).all()
         return InstanceInfo.from_row(row, tasks)
 
-    def get_instance(self, instance_id: int) -> InstanceInfo:
+    def get_instance(self, instance_id: int, actor: Actor | None = None) -> InstanceInfo:
+        """An instance's status; with `actor`, NotFound unless they may see it (their body's, or
+        one they have or had a task in, or they administer)."""
         with self.db.session() as s:
             row = s.get(ProcessInstance, instance_id)
-            if row is None:
+            if row is None or (actor is not None and not self._may_see_instance(s, row, actor)):
                 raise NotFound(f"Không có hồ sơ quy trình số {instance_id}")
             return self._info(s, row)
+
+    def _may_see_instance(self, s: Session, row: ProcessInstance, actor: Actor) -> bool:
+        if actor.is_admin or (row.body_code is not None and row.body_code == actor.body_code):
+            return True
+        mine = humantasks.ever_visible_to(actor)
+        return s.scalar(select(HumanTask.id).where(HumanTask.instance_id == row.id, mine).limit(1)) is not None
 
     def list_instances(self, *, status: str | None = None, process_id: str | None = None,
                        parent_id: int | None = None, limit: int = 100) -> list[InstanceInfo]:

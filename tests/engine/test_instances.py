@@ -125,3 +125,17 @@ def test_query_table_is_the_only_thing_the_inbox_reads(deployed, clerk):
     assert len(deployed.inbox(clerk)) == 1  # the inbox never deserializes a workflow
     with deployed.db.session() as s:
         assert s.query(HumanTask).count() == 1
+
+
+def test_instance_is_visible_to_its_body_and_past_actors_only(deployed, clerk, leader):
+    inst = deployed.start_instance("approval", body_code="LS.UBND")
+    deployed.complete_task(deployed.inbox(clerk)[0].id, clerk, {"subject": "x"})
+    assert deployed.get_instance(inst.id, clerk).id == inst.id
+    assert deployed.get_instance(inst.id, leader).id == inst.id
+    outsider = Actor("cv_cantho", "Cần Thơ", ("clerk",), "CT.UBND")
+    with pytest.raises(NotFound):
+        deployed.get_instance(inst.id, outsider)
+    helper = Actor("cv_moved", "Đã chuyển đơn vị", ("clerk",), "CT.UBND")
+    with deployed.db.session() as s:  # a task this person completed before moving to another body
+        s.query(HumanTask).filter_by(instance_id=inst.id, element_id="Draft").update({"completed_by": "cv_moved"})
+    assert deployed.get_instance(inst.id, helper).id == inst.id
