@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results"
-BENCHES = ("bench_engine", "bench_documents")
+BENCHES = ("bench_engine", "bench_directives", "bench_documents")
 
 
 def main(argv: list[str]) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -42,6 +43,11 @@ def parse_form(text: str | None) -> list[FormField]:
     """Parse a form block; raises ValueError with what is wrong (the deploy check adds the element id)."""
     if not text or not text.strip():
         return []
+    return list(_parse_form_cached(text))
+
+
+@lru_cache(maxsize=1024)
+def _parse_form_cached(text: str) -> tuple[FormField, ...]:
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -70,7 +76,7 @@ def parse_form(text: str | None) -> list[FormField]:
             options = []
         fields.append(FormField(name, str(item.get("label", name)), ftype, bool(item.get("required", False)),
                                 options, item.get("default"), item.get("help")))
-    return fields
+    return tuple(fields)
 
 
 def _convert(f: FormField, value: Any) -> Any:

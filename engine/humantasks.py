@@ -117,18 +117,19 @@ def describe_ready(workflow, evaluator, instance: ProcessInstance, now: datetime
 
 
 def sync(session: Session, instance: ProcessInstance, ready: dict[str, dict], now: datetime,
-         completed: dict[str, str] | None = None) -> list[HumanTask]:
+         completed: dict[str, str] | None = None, new_instance: bool = False) -> list[HumanTask]:
     """Make the open rows of `instance` match its ready manual tasks; returns the open rows.
 
     `ready` comes from `describe_ready`. New ready tasks get rows; rows whose task is no longer ready
     become completed (if the caller completed it: `completed` maps task uuid → username) or
-    cancelled (a boundary event, a terminate, a cancelled branch).
+    cancelled (a boundary event, a terminate, a cancelled branch). A brand-new instance has no rows
+    yet (`new_instance`), so nothing is read.
     """
     completed = completed or {}
     ready = dict(ready)
     still_open = []
-    rows = session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id,
-                                                   HumanTask.status.in_(OPEN))).all()
+    rows = [] if new_instance else session.scalars(select(HumanTask).where(
+        HumanTask.instance_id == instance.id, HumanTask.status.in_(OPEN))).all()
     for row in rows:
         if row.task_uuid in ready:
             ready.pop(row.task_uuid)

@@ -183,12 +183,17 @@ class ChithiEngine:
                 out.append(_definition_info(row, created=True))
         return out
 
-    def latest_definition(self, s: Session, process_id: str) -> ProcessDefinition:
-        row = s.scalar(select(ProcessDefinition).where(ProcessDefinition.process_id == process_id)
-                       .order_by(ProcessDefinition.version.desc()).limit(1))
-        if row is None:
-            raise NotFound(f"Chưa triển khai quy trình '{process_id}' (process not deployed)")
-        return row
+    def latest_definition(self, s: Session, process_id: str):
+        """The newest deployed version of `process_id` (id and version only: the XML stays unread)."""
+        cache = s.info.setdefault("latest_definitions", {})  # a fan-out starts many of the same
+        if process_id not in cache:
+            row = s.execute(select(ProcessDefinition.id, ProcessDefinition.version)
+                            .where(ProcessDefinition.process_id == process_id)
+                            .order_by(ProcessDefinition.version.desc()).limit(1)).first()
+            if row is None:
+                raise NotFound(f"Chưa triển khai quy trình '{process_id}' (process not deployed)")
+            cache[process_id] = row
+        return cache[process_id]
 
     def list_definitions(self) -> list[DefinitionInfo]:
         with self.db.session() as s:
@@ -219,6 +224,7 @@ class ChithiEngine:
                               created_at=now, updated_at=now)
         s.add(row)
         s.flush()
+        s.info.setdefault("new_instances", set()).add(row.id)
         spec, subs = self._spec(s, definition.id)
         wf = BpmnWorkflow(spec, subs, script_engine=self.script_engine)
         initial = dict(data or {})
@@ -283,7 +289,8 @@ class ChithiEngine:
         row.updated_at = now
         row.lease_owner = row.lease_until = None
         s.flush()  # UPDATE … WHERE version = old: StaleDataError here means someone else won
-        s.info.setdefault("open_tasks", {})[row.id] = humantasks.sync(s, row, ready, now, completed)
+        open_tasks = humantasks.sync(s, row, ready, now, completed, new_instance=self._first_save(s, row))
+        s.info.setdefault("open_tasks", {})[row.id] = open_tasks
         if messages_changed:  # the common step changes no subscription: no query at all
             self._sync_subscriptions(s, row, messages)
         event = dict(payload)
@@ -296,6 +303,14 @@ class ChithiEngine:
             self.record(s, actor, "instance_completed", row.id, {})
             if row.parent_id is not None and row.child_group:
                 self._child_finished(s, row)
+
+    @staticmethod
+    def _first_save(s: Session, row: ProcessInstance) -> bool:
+        fresh = s.info.get("new_instances", set())
+        if row.id in fresh:
+            fresh.discard(row.id)
+            return True
+        return False
 
     def _sync_subscriptions(self, s: Session, row: ProcessInstance, names: set[str]) -> None:
         current = {m.message_name: m for m in

@@ -1,0 +1,82 @@
+"""The directive's own fan-out: issue and distribute a directive to N assigned bodies through the
+shipped models, then one body's acknowledgement and report, at 10 and at 1,000 bodies.
+
+Targets (architecture.md): distribute to 1,000 bodies ≤ 10 s; one body's report at 1,000 bodies
+≤ 1.2× the cost at 10.
+"""
+from __future__ import annotations
+
+import copy
+import statistics
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import yaml
+
+from engine.accounts import cheap_hasher
+from engine.app import build_engine
+from engine.clock import FrozenClock
+from engine.directives.demo import Desk, person
+from engine.directives.life import import_directive
+
+SEED = Path(__file__).resolve().parents[1] / "workflows" / "directives" / "langson-2024-ct-ubnd.yaml"
+APPROVE = {"decision": "approve", "comment": "Đồng ý."}
+CYCLE = {"every_days": 7, "start": "2024-06-01", "until": "2024-06-07", "final_due": "2024-06-14",
+         "remind_days_before": 1, "chase_after_days": 1, "escalate_after_days": 2}
+
+
+def directive_for(n: int) -> dict:
+    """The Lạng Sơn directive with `n` assigned bodies (synthetic codes, same tasks)."""
+    data = yaml.safe_load(SEED.read_text(encoding="utf-8"))
+    template = data["assignments"][1]
+    data["assignments"] = [dict(copy.deepcopy(template), body_code=f"BENCH.{i:04d}", body_name=f"Đơn vị {i}",
+                                cycle=dict(CYCLE), deadline=None) for i in range(n)]
+    return data
+
+
+def run(n: int, sample: int = 10) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        clock = FrozenClock(datetime(2024, 5, 20, 1, 0, tzinfo=timezone.utc))
+        engine = build_engine(f"sqlite:///{Path(tmp) / 'd.db'}", clock=clock, migrate=True,
+                              password_hasher=cheap_hasher())
+        engine.deploy_directory()
+        desk = Desk(engine, clock)
+        import_directive(engine, directive_for(n), actor="clerk")
+        desk.do("unit_head", "LS.UBND", "Task_choose", {"route": "state"})
+        desk.do("clerk", "LS.UBND", "Task_draft", {"draft_summary": "Dự thảo."})
+        desk.do("unit_head", "LS.UBND", "Task_head_review", APPROVE)
+        desk.do("office_reviewer", "LS.UBND", "Task_office", APPROVE)
+        desk.do("leader", "LS.UBND", "Task_sign_state", {**APPROVE, "signer": "chairman", "on_behalf": True})
+        t0 = time.perf_counter()
+        desk.do("records_clerk", "LS.UBND", "Task_issue", {"issued_on": "2024-05-21"})
+        issue_and_distribute = time.perf_counter() - t0
+        acks, reports = [], []
+        for i in range(min(sample, n)):
+            body = f"BENCH.{i:04d}"
+            officer = person("body_officer", body)
+            t0 = time.perf_counter()
+            desk.do("body_officer", body, "Task_acknowledge")
+            acks.append(time.perf_counter() - t0)
+            task = next(t for t in engine.inbox(officer) if t.element_id == "Task_report")
+            t0 = time.perf_counter()
+            engine.complete_task(task.id, officer, {"content": "Đã triển khai."})
+            reports.append(time.perf_counter() - t0)
+        engine.shutdown()
+    return {"bodies": n, "issue_and_distribute_s": issue_and_distribute,
+            "acknowledge_ms_median": statistics.median(acks) * 1e3,
+            "report_ms_median": statistics.median(reports) * 1e3}
+
+
+def main() -> dict:
+    small, big = run(10), run(1000)
+    return {"small": small, "large": big,
+            "report_cost_ratio": big["report_ms_median"] / small["report_ms_median"], "target_report_ratio": 1.2,
+            "distribute_1000_s": big["issue_and_distribute_s"], "target_distribute_s": 10}
+
+
+if __name__ == "__main__":
+    import json
+
+    print(json.dumps(main(), indent=2))
