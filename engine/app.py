@@ -45,17 +45,10 @@ def core_services() -> ServiceRegistry:
 
 
 def _feature_services(registry: ServiceRegistry) -> None:
-    """Let feature packages (the directive life, documents) register their service tasks."""
-    import importlib
+    """Let feature packages (the directive life) register their service tasks."""
+    from .directives import services as directive_services
 
-    for name in ("engine.directives.services",):
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if not name.startswith(exc.name or "\0"):
-                raise
-            continue
-        module.register(registry)
+    directive_services.register(registry)
 
 
 def build_engine(database_url: str, *, clock: Clock | None = None, workflows_dir: Path | None = None,
