@@ -90,7 +90,7 @@ def bench_step(url: str, n: int = 20, rounds: int = 5) -> dict:
     return {"in_memory_step_ms": m * 1e3, "persisted_step_ms": p * 1e3, "ratio": p / m, "target_ratio": 4.0}
 
 
-def bench_fanout(url: str, sizes=(10, 1000), sample: int = 20) -> dict:
+def bench_fanout(url: str, sizes=(10, 1000), sample: int = 30, warmup: int = 5) -> dict:
     """Distribution time and the cost of one body's report at 10 vs 1,000 bodies."""
     out = {}
     for size in sizes:
@@ -101,13 +101,16 @@ def bench_fanout(url: str, sizes=(10, 1000), sample: int = 20) -> dict:
         parent = eng.start_instance("parent", data={"bodies": bodies}, body_code="B")
         distribute_s = time.perf_counter() - t0
         children = eng.list_instances(parent_id=parent.id, limit=sample)
+        sample = min(sample, len(children))
         costs = []
         for child in children[:sample]:
             body = Actor("officer", "x", ("body_officer",), child.body_code)
             task = eng.inbox(body)[0]
+            eng._cache.clear()  # cold, as in production where another worker saved it last
             t0 = time.perf_counter()
             eng.complete_task(task.id, body, {})
             costs.append(time.perf_counter() - t0)
+        costs = costs[warmup:] if len(costs) > warmup * 2 else costs  # first completions warm caches up
         out[size] = {"distribute_s": distribute_s, "report_ms_median": statistics.median(costs) * 1e3}
         eng.shutdown()
     small, big = out[sizes[0]], out[sizes[-1]]
