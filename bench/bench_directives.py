@@ -7,6 +7,7 @@ Targets (architecture.md): distribute to 1,000 bodies ≤ 10 s; one body's repor
 from __future__ import annotations
 
 import copy
+import os
 import statistics
 import tempfile
 import time
@@ -20,6 +21,8 @@ from engine.app import build_engine
 from engine.clock import FrozenClock
 from engine.directives.demo import Desk, person
 from engine.directives.life import import_directive
+
+from .common import fresh_pg_database
 
 SEED = Path(__file__).resolve().parents[1] / "workflows" / "directives" / "langson-2024-ct-ubnd.yaml"
 APPROVE = {"decision": "approve", "comment": "Đồng ý."}
@@ -36,10 +39,11 @@ def directive_for(n: int) -> dict:
     return data
 
 
-def run(n: int, sample: int = 10) -> dict:
+def run(n: int, sample: int = 10, url: str | None = None) -> dict:
+    """Issue to `n` bodies on a fresh database (a temporary SQLite file unless `url` is given)."""
     with tempfile.TemporaryDirectory() as tmp:
         clock = FrozenClock(datetime(2024, 5, 20, 1, 0, tzinfo=timezone.utc))
-        engine = build_engine(f"sqlite:///{Path(tmp) / 'd.db'}", clock=clock, migrate=True,
+        engine = build_engine(url or f"sqlite:///{Path(tmp) / 'd.db'}", clock=clock, migrate=True,
                               password_hasher=cheap_hasher())
         engine.deploy_directory()
         desk = Desk(engine, clock)
@@ -69,14 +73,17 @@ def run(n: int, sample: int = 10) -> dict:
             "report_ms_median": statistics.median(reports) * 1e3}
 
 
-def main() -> dict:
-    small, big = run(10), run(1000)
+def compare(url_for) -> dict:
+    small, big = run(10, url=url_for(10)), run(1000, url=url_for(1000))
     return {"small": small, "large": big,
             "report_cost_ratio": big["report_ms_median"] / small["report_ms_median"], "target_report_ratio": 1.2,
             "distribute_1000_s": big["issue_and_distribute_s"], "target_distribute_s": 10}
 
 
-if __name__ == "__main__":
-    import json
-
-    print(json.dumps(main(), indent=2))
+def main() -> dict:
+    """SQLite always; PostgreSQL too when BENCH_DATABASE_URL names a server (fresh databases are made on it)."""
+    results = {"sqlite": compare(lambda n: None)}
+    pg = os.environ.get("BENCH_DATABASE_URL")
+    if pg:
+        results["postgresql"] = compare(lambda n: fresh_pg_database(pg, f"chithi_bench_directives_{n}"))
+    return results

@@ -22,9 +22,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False  # Vietnamese stays readable in API responses
     _init_engine(app)
 
-    from . import api, auth, csrf, directives_api, errors, filters, headers, tasks
+    from . import api, auth, csrf, directives, directives_api, documents, errors, filters, headers, tasks
 
-    for module in (filters, errors, headers, csrf, auth, tasks, api, directives_api):
+    for module in (filters, errors, headers, csrf, auth, tasks, api, directives_api, directives, documents):
         module.init_app(app)
     return app
 

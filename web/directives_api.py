@@ -58,6 +58,47 @@ def show(directive_id: int):
     return jsonify(directive_summary(get_engine(), directive_id, actor=current_actor()))
 
 
+DIRECTIVE_ID = {"name": "directive_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+ERROR_RESPONSES = {code: {"$ref": f"#/components/responses/{name}"}
+                   for code, name in (("401", "Unauthorized"), ("403", "Forbidden"), ("404", "NotFound"))}
+
+
+def openapi_paths() -> dict:
+    """The OpenAPI path items of this blueprint (relative to /api)."""
+    created = {"type": "object", "properties": {
+        "directive_id": {"type": ["integer", "null"], "description": "null when the life starts at intake"},
+        "instance_id": {"type": "integer"}, "start": {"enum": ["drafting", "intake"]}}}
+    summary = {"type": "object", "description": "header, stage, assignments; the issuing office also gets "
+                                                "comments, documents, signature (an assigned body: its own "
+                                                "assignment only)",
+               "properties": {"id": {"type": "integer"}, "stage": {"type": "string"},
+                              "number": {"type": ["integer", "null"]}, "symbol": {"type": "string"},
+                              "subject": {"type": "string"}, "assignments": {"type": "array"},
+                              "comments": {"type": "array"}, "documents": {"type": "array"}}}
+    return {
+        "/directives": {"post": {
+            "summary": "Import a directive description and start its life (clerk, records clerk, unit head, admin)",
+            "requestBody": {"required": True, "content": {
+                "application/json": {"schema": {"type": "object", "description": "engine/directives/schema.json"}},
+                "application/yaml": {"schema": {"type": "string"}}}},
+            "responses": {"201": {"description": "created; Location names the directive",
+                                  "content": {"application/json": {"schema": created}}},
+                          "400": {"description": "the body is neither a JSON object nor YAML"},
+                          "413": {"description": "description larger than 2 MB"},
+                          "422": {"$ref": "#/components/responses/InvalidForm"}, **ERROR_RESPONSES},
+        }},
+        "/directives/{directive_id}": {"get": {
+            "summary": "One directive as the caller may see it",
+            "parameters": [DIRECTIVE_ID],
+            "responses": {"200": {"description": "the directive", "content": {"application/json": {"schema": summary}}},
+                          **ERROR_RESPONSES},
+        }},
+    }
+
+
 def init_app(app: Flask) -> None:
-    """Register the directives API blueprint."""
+    """Register the directives API blueprint and its OpenAPI paths."""
+    from .openapi import register_openapi_paths
+
     app.register_blueprint(bp)
+    register_openapi_paths(app, openapi_paths())

@@ -1,12 +1,22 @@
-"""Demo data for `chithi seed` and the browser test: deploy the shipped workflows, create the demo
-accounts if missing, and start one sample instance if none is running. Safe to run again."""
+"""Demo data for `chithi seed` and the browser test: deploy the shipped workflows, load the directory
+of bodies and the Party terms, create the demo accounts if missing, start one sample instance if none
+is running and import the Lạng Sơn seed directive if there is no directive yet. Safe to run again."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
+
+from engine.accounts import Actor
+from engine.directives.life import directive_summary, import_directive, list_visible
+from engine.directory.service import load_reference_data
+
+from .config import REPO_ROOT
 
 DEMO_PASSWORD = "chithi-demo"
 DEMO_BODY = "LS.UBND"
 SAMPLE_PROCESS = "sample_incoming"
+SEED_DIRECTIVE = REPO_ROOT / "workflows" / "directives" / "langson-2024-ct-ubnd.yaml"
+SEED_ACTOR = Actor("seed", "Dữ liệu mẫu", ("admin",), None)
 
 
 @dataclass(frozen=True)
@@ -46,6 +56,10 @@ class SeedReport:
     created_users: list[str] = field(default_factory=list)
     sample_instance_id: int | None = None
     sample_started: bool = False
+    reference: dict = field(default_factory=dict)
+    directive_id: int | None = None
+    directive_imported: bool = False
+    directive_tasks: list[tuple[str, str]] = field(default_factory=list)  # (task name, role)
 
 
 def ensure_demo_users(eng, users=DEMO_USERS, password: str = DEMO_PASSWORD) -> list[str]:
@@ -73,10 +87,24 @@ def ensure_sample_instance(eng) -> tuple[int, bool]:
     return instance.id, True
 
 
+def ensure_seed_directive(eng, path: Path = SEED_DIRECTIVE) -> tuple[int, bool]:
+    """The id of the newest directive, importing the Lạng Sơn seed if there is none; (id, imported_now)."""
+    existing = list_visible(eng, SEED_ACTOR, limit=1)
+    if existing:
+        return existing[0]["id"], False
+    directive_id, _instance_id = import_directive(eng, path, actor=SEED_ACTOR)
+    return directive_id, True
+
+
 def seed(eng, users=DEMO_USERS) -> SeedReport:
-    """Deploy workflows/, create missing demo users, ensure a running sample instance."""
+    """Deploy workflows/, load reference data, create missing demo users, ensure the sample instance
+    and the seed directive."""
     report = SeedReport()
     report.deployed = [f"{info.process_id}" for info in eng.deploy_directory()]
+    report.reference = load_reference_data(eng)
     report.created_users = ensure_demo_users(eng, users)
     report.sample_instance_id, report.sample_started = ensure_sample_instance(eng)
+    report.directive_id, report.directive_imported = ensure_seed_directive(eng)
+    instance = eng.get_instance(directive_summary(eng, report.directive_id)["instance_id"])
+    report.directive_tasks = [(t.name, t.candidate_role or "") for t in instance.ready_tasks]
     return report

@@ -9,6 +9,7 @@ from engine.forms import validate_submission
 
 from .auth import current_actor, login_required
 from .context import get_engine, get_visible_instance
+from .directives import task_directive_context
 from .errors import message_for
 from .forms import initial_values, parse_task_form
 
@@ -33,7 +34,8 @@ def inbox():
 def _render_task(task, values, errors=None, alert=None, status=200):
     # After a refused POST the form is shown again with what was typed, even if the task closed.
     return render_template("tasks/task.html", task=task, values=values, errors=errors or {}, alert=alert,
-                           keep_input=status != 200, now=get_engine().clock.now()), status
+                           keep_input=status != 200, now=get_engine().clock.now(),
+                           directive=task_directive_context(task, current_actor())), status
 
 
 def _engine_form_errors(fields, parsed) -> dict[str, str]:

@@ -12,11 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from sqlalchemy import or_, select
 
 from ..errors import FieldProblem, FormError, NotFound
 from .loader import validate_directive_data
 from .codec import directive_from_dict
-from .store import create_directive, get_directive_row
+from .store import AssignmentRow, DirectiveRow, assignments_of, create_directive, get_directive_row
 
 NATIONAL_FIELDS = ("number", "symbol", "issuer", "date")
 RECEIVER_FIELDS = ("issuer_code", "issuer_name", "issuer_symbol", "place")
@@ -129,10 +130,8 @@ def directive_summary(engine, directive_id: int, actor=None) -> dict:
 
     with engine.db.session() as s:
         row, d = get_directive(s, directive_id)
-        if actor is not None and not actor.is_admin and actor.body_code != row.issuer_code:
-            own = [a for a in assignments_of(s, directive_id) if a.body_code and a.body_code == actor.body_code]
-            if not own:
-                raise NotFound(f"không có chỉ thị id={directive_id}")
+        own = own_assignments(s, row, actor)
+        if own is not None:
             return {"id": row.id, "stage": row.stage, "number": row.number, "symbol": row.symbol,
                     "subject": row.subject, "issued_on": row.issued_on.isoformat() if row.issued_on else None,
                     "assignments": [_assignment_json(a) for a in own]}
@@ -149,6 +148,33 @@ def directive_summary(engine, directive_id: int, actor=None) -> dict:
                            "sha256": doc.sha256, "created_at": doc.created_at.isoformat()}
                           for doc in reversed(DocumentStore().for_directive(s, directive_id))],
         }
+
+
+def own_assignments(session, row, actor) -> list | None:
+    """The one visibility rule of a directive: None when `actor` sees it all (issuing office, admin,
+    or no actor), the actor's own assignments when their body is assigned, else NotFound."""
+    if actor is None or actor.is_admin or actor.body_code == row.issuer_code:
+        return None
+    own = [a for a in assignments_of(session, row.id) if a.body_code and a.body_code == actor.body_code]
+    if not own:
+        raise NotFound(f"không có chỉ thị id={row.id}")
+    return own
+
+
+def list_visible(engine, actor, *, limit: int = 100) -> list[dict]:
+    """Directives `actor` may see, newest first: {id, stage, number, symbol, subject, issued_on, full}."""
+    if not actor.is_admin and not actor.body_code:
+        return []
+    query = select(DirectiveRow)
+    if not actor.is_admin:
+        assigned = select(AssignmentRow.directive_id).where(AssignmentRow.body_code == actor.body_code)
+        query = query.where(or_(DirectiveRow.issuer_code == actor.body_code, DirectiveRow.id.in_(assigned)))
+    query = query.order_by(DirectiveRow.created_at.desc(), DirectiveRow.id.desc()).limit(limit)
+    with engine.db.session() as s:
+        return [{"id": r.id, "stage": r.stage, "number": r.number, "symbol": r.symbol, "subject": r.subject,
+                 "issued_on": r.issued_on.isoformat() if r.issued_on else None, "issuer_code": r.issuer_code,
+                 "full": actor.is_admin or r.issuer_code == actor.body_code}
+                for r in s.scalars(query)]
 
 
 def _assignment_json(a) -> dict:

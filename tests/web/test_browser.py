@@ -153,6 +153,14 @@ def test_clerk_completes_the_sample_task_and_the_leader_gets_the_next(live_app, 
     assert browser.save_screenshot(str(screenshot))
     assert screenshot.stat().st_size > 10_000
 
+    # The seeded directive's document opens as an HTML preview (one extra page visit).
+    from .directive_helpers import attach_document, docx_with_text
+
+    document_id = attach_document(eng, report.directive_id, docx_with_text("CHỈ THỊ về Kỳ thi tốt nghiệp THPT"))
+    browser.get(f"{base}/documents/{document_id}")
+    _wait_text(browser, "#document-preview", "CHỈ THỊ về Kỳ thi tốt nghiệp THPT")
+    assert browser.find_element(By.ID, "download-docx").text == "Tải .docx"
+
     # No script or policy errors in the console (a missing favicon is not one).
     errors = [e["message"] for e in browser.get_log("browser") if "favicon.ico" not in e["message"]]
     assert errors == []

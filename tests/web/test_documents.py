@@ -1,0 +1,107 @@
+"""Document pages: HTML preview (escaped), .docx download with a Vietnamese-safe file name, PDF
+through a real LibreOffice (or a clear 503 without it), and 404 for anyone who may not read it."""
+from __future__ import annotations
+
+import io
+import shutil
+from urllib.parse import unquote
+
+import pytest
+from docx import Document
+from pypdf import PdfReader
+
+from .directive_helpers import attach_document, docx_with_text, drafted, import_langson, user
+
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _login(auth, engine, username):
+    user(engine, username)
+    assert auth.login(username).status_code == 302
+
+
+def _draft_document_id(client, directive_id: int) -> int:
+    import re
+
+    html = client.get(f"/directives/{directive_id}").get_data(as_text=True)
+    return int(re.search(r'href="/documents/(\d+)"', html).group(1))
+
+
+def test_preview_renders_the_document_and_escapes_its_text(engine, client, auth):
+    directive_id, _ = import_langson(engine)
+    hostile = docx_with_text("CHỈ THỊ về Kỳ thi", "<script>alert('x')</script><img src=x onerror=alert(1)>")
+    document_id = attach_document(engine, directive_id, hostile)
+    _login(auth, engine, "chuyenvien")
+    response = client.get(f"/documents/{document_id}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "CHỈ THỊ về Kỳ thi" in html and "Dự thảo chỉ thị" in html
+    assert "&lt;script&gt;alert(" in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]  # no inline script runs
+    assert f'href="/documents/{document_id}/download"' in html and f'href="/documents/{document_id}/pdf"' in html
+
+
+def test_generated_draft_previews_with_its_subject(engine, client, auth):
+    directive_id = drafted(engine)
+    _login(auth, engine, "chuyenvien")
+    html = client.get(f"/documents/{_draft_document_id(client, directive_id)}").get_data(as_text=True)
+    assert 'class="chithi-doc"' in html and "Kỳ thi tốt nghiệp trung học phổ thông năm 2024" in html
+
+
+def test_docx_download_is_a_real_docx_with_a_vietnamese_file_name(engine, client, auth):
+    directive_id, _ = import_langson(engine)
+    document_id = attach_document(engine, directive_id, docx_with_text("Nội dung dự thảo"),
+                                  filename="Dự thảo chỉ thị Lạng Sơn.docx")
+    _login(auth, engine, "chuyenvien")
+    response = client.get(f"/documents/{document_id}/download")
+    assert response.status_code == 200
+    assert response.mimetype == DOCX_MIME
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith("attachment;")
+    assert disposition.encode("latin-1")  # the header itself is ASCII-safe
+    assert unquote(disposition.split("filename*=UTF-8''")[1]) == "Dự thảo chỉ thị Lạng Sơn.docx"
+    paragraphs = [p.text for p in Document(io.BytesIO(response.data)).paragraphs]
+    assert "Nội dung dự thảo" in paragraphs
+
+
+def test_outsiders_and_assigned_bodies_get_404_for_documents(engine, client, auth):
+    directive_id, _ = import_langson(engine)
+    document_id = attach_document(engine, directive_id, docx_with_text("Nội bộ"))
+    orphan_id = attach_document(engine, None, docx_with_text("Không thuộc chỉ thị"))
+    for username in ("ngoai", "donvi"):
+        _login(auth, engine, username)
+        for path in (f"/documents/{document_id}", f"/documents/{document_id}/download",
+                     f"/documents/{document_id}/pdf", f"/documents/{orphan_id}"):
+            assert client.get(path).status_code == 404, (username, path)
+        auth.logout()
+    _login(auth, engine, "chuyenvien")
+    assert client.get(f"/documents/{orphan_id}").status_code == 404  # no directive: admin only
+    assert client.get("/documents/999999").status_code == 404
+    auth.logout()
+    _login(auth, engine, "admin")
+    assert client.get(f"/documents/{orphan_id}").status_code == 200
+
+
+def test_pdf_without_libreoffice_answers_503_in_vietnamese(engine, client, auth, monkeypatch):
+    directive_id, _ = import_langson(engine)
+    document_id = attach_document(engine, directive_id, docx_with_text("Nội dung"))
+    _login(auth, engine, "chuyenvien")
+    monkeypatch.setenv("PATH", "/nonexistent")  # soffice can no longer be found
+    response = client.get(f"/documents/{document_id}/pdf")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 503
+    assert "chưa cài LibreOffice" in html and "libreoffice-writer" in html
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+def test_pdf_download_is_a_real_pdf_of_the_draft(engine, client, auth):
+    directive_id = drafted(engine)
+    _login(auth, engine, "chuyenvien")
+    response = client.get(f"/documents/{_draft_document_id(client, directive_id)}/pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.headers["Content-Disposition"].endswith(".pdf")
+    reader = PdfReader(io.BytesIO(response.data))
+    text = " ".join((page.extract_text() or "") for page in reader.pages)
+    assert "Lạng Sơn" in " ".join(text.split())
