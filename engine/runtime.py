@@ -603,17 +603,22 @@ class ChithiEngine:
 
     def terminate(self, instance_id: int, actor: Actor, reason: str = "") -> InstanceInfo:
         """Stop an instance for good; its open tasks are cancelled."""
-        info = self._set_status(instance_id, actor, InstanceStatus.TERMINATED, "instance_terminated", reason)
-        return info
+        return self._set_status(instance_id, actor, InstanceStatus.TERMINATED, "instance_terminated", reason)
+
+    @staticmethod
+    def _administered(s: Session, instance_id: int, actor: Actor) -> ProcessInstance:
+        """The instance row an administrator acts on (suspend, resume, terminate, retry)."""
+        if not actor.is_admin:
+            raise PermissionDenied("Chỉ quản trị viên được tạm dừng, tiếp tục, chấm dứt hoặc chạy lại hồ sơ")
+        row = s.get(ProcessInstance, instance_id)
+        if row is None:
+            raise NotFound(f"Không có hồ sơ quy trình số {instance_id}")
+        return row
 
     def _set_status(self, instance_id: int, actor: Actor, target: InstanceStatus | None, action: str,
                     reason: str = "") -> InstanceInfo:
-        if not actor.is_admin:
-            raise PermissionDenied("Chỉ quản trị viên được tạm dừng, tiếp tục hoặc chấm dứt hồ sơ")
         with self.transaction() as s:
-            row = s.get(ProcessInstance, instance_id)
-            if row is None:
-                raise NotFound(f"Không có hồ sơ quy trình số {instance_id}")
+            row = self._administered(s, instance_id, actor)
             current = InstanceStatus(row.status)
             if target is None:  # resume: back to error if it was failing, else running
                 if current is not InstanceStatus.SUSPENDED:
@@ -634,12 +639,8 @@ class ChithiEngine:
 
     def retry(self, instance_id: int, actor: Actor) -> InstanceInfo:
         """Run the failed tasks of an instance in the error state again."""
-        if not actor.is_admin:
-            raise PermissionDenied("Chỉ quản trị viên được chạy lại hồ sơ lỗi")
         with self.transaction() as s:
-            row = s.get(ProcessInstance, instance_id)
-            if row is None:
-                raise NotFound(f"Không có hồ sơ quy trình số {instance_id}")
+            row = self._administered(s, instance_id, actor)
             if row.status != InstanceStatus.ERROR.value:
                 raise InvalidState("Chỉ chạy lại được hồ sơ đang lỗi")
             wf = self._load(s, row)
