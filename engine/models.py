@@ -46,6 +46,15 @@ LEGAL_MOVES: dict[InstanceStatus, set[InstanceStatus]] = {
 }
 
 
+def move_status(row, current: InstanceStatus, target: InstanceStatus) -> None:
+    """Set `row.status` to `target` if LEGAL_MOVES allows it, else InvalidState."""
+    from .errors import InvalidState
+
+    if target is not current and target not in LEGAL_MOVES[current]:
+        raise InvalidState(f"Không thể chuyển hồ sơ từ '{current.value}' sang '{target.value}'")
+    row.status = target.value
+
+
 class TaskStatus(str, enum.Enum):
     READY = "ready"
     CLAIMED = "claimed"
