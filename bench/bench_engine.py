@@ -7,7 +7,7 @@ import os
 import statistics
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -121,6 +121,46 @@ def bench_fanout(url: str, sizes=(10, 1000), sample: int = 30, warmup: int = 5) 
             "target_distribute_s": 10}
 
 
+def bench_inbox(url: str, open_tasks: int = 100_000, queries: int = 200) -> dict:
+    """p95 of the inbox query with `open_tasks` open tasks spread over 500 bodies and 6 roles."""
+    from sqlalchemy import insert
+
+    from engine.models import HumanTask, ProcessDefinition, ProcessInstance
+
+    eng = _engine(url)
+    now = datetime(2024, 5, 20, tzinfo=timezone.utc)
+    roles = ["clerk", "unit_head", "office_reviewer", "leader", "records_clerk", "body_officer"]
+    with eng.db.session(write=True) as s:
+        definition = ProcessDefinition(process_id="bench", name="bench", content_hash="x" * 64, bpmn_xml="",
+                                       spec_json="{}", source="bench", version=1, deployed_at=now)
+        s.add(definition)
+        s.flush()
+        s.execute(insert(ProcessInstance), [
+            {"definition_id": definition.id, "process_id": "bench", "status": "running", "version": 1,
+             "state_json": "{}", "created_at": now, "updated_at": now} for _ in range(open_tasks // 10)])
+        first = s.query(ProcessInstance.id).order_by(ProcessInstance.id).first()[0]
+        for start in range(0, open_tasks, 10_000):
+            s.execute(insert(HumanTask), [
+                {"instance_id": first + i // 10, "task_uuid": f"t{i}", "element_id": "Task", "name": f"Việc {i}",
+                 "candidate_role": roles[i % len(roles)], "body_code": f"B{i % 500:03d}", "status": "ready",
+                 "process_id": "bench", "created_at": now, "due_at": now + timedelta(hours=i % 1000)}
+                for i in range(start, min(start + 10_000, open_tasks))])
+    if eng.db.dialect == "postgresql":
+        with eng.db.engine.begin() as conn:
+            conn.exec_driver_sql("ANALYZE human_task")
+    times = []
+    for q in range(queries):
+        actor = Actor(f"u{q}", "x", (roles[q % len(roles)],), f"B{q % 500:03d}")
+        t0 = time.perf_counter()
+        rows = eng.inbox(actor, limit=50)
+        times.append(time.perf_counter() - t0)
+        assert rows, "an inbox in the benchmark came back empty"
+    eng.shutdown()
+    times.sort()
+    return {"open_tasks": open_tasks, "queries": queries, "median_ms": statistics.median(times) * 1e3,
+            "p95_ms": times[int(len(times) * 0.95) - 1] * 1e3, "target_p95_ms": 50}
+
+
 def main() -> dict:
     results = {"machine_cores": os.cpu_count()}
     with tempfile.TemporaryDirectory() as tmp:
@@ -131,7 +171,8 @@ def main() -> dict:
     pg = os.environ.get("BENCH_DATABASE_URL")
     if pg:  # the server of that URL; each measurement gets a fresh database on it
         results["postgresql"] = {"step": bench_step(fresh_pg_database(pg, "chithi_bench_step")),
-                                 "fanout": bench_fanout(fresh_pg_database(pg, "chithi_bench_fanout"))}
+                                 "fanout": bench_fanout(fresh_pg_database(pg, "chithi_bench_fanout")),
+                                 "inbox": bench_inbox(fresh_pg_database(pg, "chithi_bench_inbox"))}
     return results
 
 
