@@ -22,9 +22,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False  # Vietnamese stays readable in API responses
     _init_engine(app)
 
-    from . import api, auth, csrf, directives, directives_api, documents, errors, filters, headers, tasks
+    from . import (api, auth, csrf, definitions_api, directives, directives_api, documents, errors, filters,
+                   headers, tasks, templates_admin)
 
-    for module in (filters, errors, headers, csrf, auth, tasks, api, directives_api, directives, documents):
+    for module in (filters, errors, headers, csrf, auth, tasks, api, directives_api, definitions_api, directives,
+                   documents, templates_admin):
         module.init_app(app)
     return app
 

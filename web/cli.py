@@ -171,8 +171,9 @@ def add_user(sub) -> None:
 
 
 from .cli_directives import add_commands as add_directive_commands  # noqa: E402
+from .cli_templates import add_template_commands  # noqa: E402
 
-SUBCOMMANDS = (add_db, add_seed, add_serve, add_scheduler, add_user, add_directive_commands)
+SUBCOMMANDS = (add_db, add_seed, add_serve, add_scheduler, add_user, add_directive_commands, add_template_commands)
 
 
 def build_parser() -> argparse.ArgumentParser:

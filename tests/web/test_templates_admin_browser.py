@@ -1,0 +1,64 @@
+"""From the browser: an administrator opens Mẫu văn bản from the top bar, uploads a template with an
+unknown placeholder (refused, the placeholder named), then a good one, which becomes version 1."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from engine.accounts import cheap_hasher
+from web import create_app
+from web.seed import DEMO_PASSWORD
+
+from ..documents.template_edit import edited_template
+from .test_browser import _log_in, _wait_text, browser  # noqa: F401  (browser is a fixture)
+
+pytestmark = pytest.mark.browser
+
+KIND, SIDE = "reminder_letter", "state"
+
+
+@pytest.fixture
+def admin_app(tmp_path):
+    """The app on a fresh SQLite file with one administrator, served by a real threaded server."""
+    from werkzeug.serving import make_server
+
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'chithi.db'}", "SECRET_KEY": "browser-test",
+                      "PASSWORD_HASHER": cheap_hasher()})
+    eng = app.extensions["chithi"]
+    eng.upgrade_schema()
+    eng.accounts.create_user("admin", "Quản trị hệ thống", DEMO_PASSWORD, ["admin"], None)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="templates-app", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        eng.shutdown()
+        eng.db.dispose()
+
+
+def test_admin_replaces_a_template_from_the_browser(admin_app, browser, tmp_path):  # noqa: F811
+    from selenium.webdriver.common.by import By
+
+    bad, good = tmp_path / "mau-hong.docx", tmp_path / "mau-moi.docx"
+    bad.write_bytes(edited_template(KIND, SIDE, "{{ cv_subject }}", "{{ ky_bao_cao }}"))
+    good.write_bytes(edited_template(KIND, SIDE))
+
+    _log_in(browser, admin_app, "admin")
+    browser.find_element(By.ID, "nav-templates").click()
+    _wait_text(browser, "h1", "Mẫu văn bản")
+    browser.find_element(By.CSS_SELECTOR, f"#slot-{KIND}-{SIDE} a").click()
+    _wait_text(browser, "#template-source", "mẫu gốc")
+
+    browser.find_element(By.ID, "template-file").send_keys(str(bad))
+    browser.find_element(By.ID, "upload-submit").click()
+    assert "ky_bao_cao" in _wait_text(browser, "#upload-errors", "ky_bao_cao").text
+
+    browser.find_element(By.ID, "template-file").send_keys(str(good))
+    browser.find_element(By.ID, "upload-submit").click()
+    _wait_text(browser, "#template-source", "phiên bản 1")
+    assert "Đang dùng" in browser.find_element(By.ID, "template-history").text
+    browser.save_screenshot(str(tmp_path / "template-detail.png"))
