@@ -68,13 +68,15 @@ def openapi_paths() -> dict:
     created = {"type": "object", "properties": {
         "directive_id": {"type": ["integer", "null"], "description": "null when the life starts at intake"},
         "instance_id": {"type": "integer"}, "start": {"enum": ["drafting", "intake"]}}}
-    summary = {"type": "object", "description": "header, stage, assignments; the issuing office also gets "
-                                                "comments, documents, signature (an assigned body: its own "
-                                                "assignment only)",
+    summary = {"type": "object", "description": "header, stage, assignments, documents the caller may read; "
+                                                "the issuing office also gets comments and signature. An "
+                                                "assigned body or consulted department gets `scope` and only "
+                                                "its own assignment (engine/directives/access.py)",
                "properties": {"id": {"type": "integer"}, "stage": {"type": "string"},
                               "number": {"type": ["integer", "null"]}, "symbol": {"type": "string"},
                               "subject": {"type": "string"}, "assignments": {"type": "array"},
-                              "comments": {"type": "array"}, "documents": {"type": "array"}}}
+                              "comments": {"type": "array"}, "documents": {"type": "array"},
+                              "scope": {"enum": ["assigned", "consulted"]}}}
     return {
         "/directives": {"post": {
             "summary": "Import a directive description and start its life (clerk, records clerk, unit head, admin)",

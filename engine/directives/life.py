@@ -12,12 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from ..errors import FieldProblem, FormError, NotFound
 from .loader import validate_directive_data
 from .codec import directive_from_dict
-from .store import AssignmentRow, DirectiveRow, assignments_of, create_directive, get_directive_row
+from .access import is_issuing_reader, reader_scope, scope_allows, visible_directives
+from .store import DirectiveRow, assignments_of, create_directive, get_directive_row
 
 NATIONAL_FIELDS = ("number", "symbol", "issuer", "date")
 RECEIVER_FIELDS = ("issuer_code", "issuer_name", "issuer_symbol", "place")
@@ -122,19 +123,26 @@ def national_only(source: Path | str | dict, fmt: str | None = None) -> dict:
 def directive_summary(engine, directive_id: int, actor=None) -> dict:
     """The directive as the API shows it: header, stage, process, assignments, comments, documents.
 
-    With an `actor`: the issuing office (and administrators) see everything; an assigned body sees
-    the header and its own assignment only; anyone else gets NotFound.
+    With an `actor`, by the rule of `engine/directives/access.py`: the issuing office (and
+    administrators) see everything; an assigned body sees the header, its own assignment and the
+    documents it may read; a consulted department the header and the drafts it may read (no
+    assignments); anyone else gets NotFound. A limited summary has `scope` and no `comments`.
     """
     from ..documents import DocumentStore
-    from .store import assignments_of, get_directive, list_comments
+    from .store import get_directive, list_comments
 
     with engine.db.session() as s:
         row, d = get_directive(s, directive_id)
-        own = own_assignments(s, row, actor)
-        if own is not None:
+        scope = reader_scope(s, row, actor)
+        if not scope.visible:
+            raise NotFound(f"không có chỉ thị id={row.id}")
+        documents = [_document_json(doc) for doc in reversed(DocumentStore().for_directive(s, directive_id))
+                     if scope_allows(scope, doc)]
+        if not scope.full:
             return {"id": row.id, "stage": row.stage, "number": row.number, "symbol": row.symbol,
                     "subject": row.subject, "issued_on": row.issued_on.isoformat() if row.issued_on else None,
-                    "assignments": [_assignment_json(a) for a in own]}
+                    "scope": scope.kind, "assignments": [_assignment_json(a) for a in scope.assignments],
+                    "documents": documents}
         return {
             "id": row.id, "stage": row.stage, "side": row.side, "instrument": row.instrument,
             "number": row.number, "symbol": row.symbol, "issued_on": row.issued_on.isoformat() if row.issued_on else None,
@@ -144,36 +152,36 @@ def directive_summary(engine, directive_id: int, actor=None) -> dict:
             "assignments": [_assignment_json(a) for a in assignments_of(s, directive_id)],
             "comments": [{"stage": c.stage, "actor": c.actor, "at": c.at.isoformat(), "text": c.text}
                          for c in list_comments(s, directive_id)],
-            "documents": [{"id": doc.id, "kind": doc.kind, "version": doc.version, "filename": doc.filename,
-                           "sha256": doc.sha256, "created_at": doc.created_at.isoformat()}
-                          for doc in reversed(DocumentStore().for_directive(s, directive_id))],
+            "documents": documents,
         }
 
 
+def _document_json(doc) -> dict:
+    return {"id": doc.id, "kind": doc.kind, "version": doc.version, "filename": doc.filename,
+            "sha256": doc.sha256, "created_at": doc.created_at.isoformat()}
+
+
 def own_assignments(session, row, actor) -> list | None:
-    """The one visibility rule of a directive: None when `actor` sees it all (issuing office, admin,
-    or no actor), the actor's own assignments when their body is assigned, else NotFound."""
-    if actor is None or actor.is_admin or actor.body_code == row.issuer_code:
-        return None
-    own = [a for a in assignments_of(session, row.id) if a.body_code and a.body_code == actor.body_code]
-    if not own:
+    """None when `actor` sees the directive in full, else its own assignments (empty for a consulted
+    department); NotFound when it may not see the directive (rule: engine/directives/access.py)."""
+    scope = reader_scope(session, row, actor)
+    if not scope.visible:
         raise NotFound(f"không có chỉ thị id={row.id}")
-    return own
+    return None if scope.full else list(scope.assignments)
 
 
 def list_visible(engine, actor, *, limit: int = 100) -> list[dict]:
-    """Directives `actor` may see, newest first: {id, stage, number, symbol, subject, issued_on, full}."""
-    if not actor.is_admin and not actor.body_code:
-        return []
+    """Directives `actor` may see (engine/directives/access.py), newest first:
+    {id, stage, number, symbol, subject, issued_on, issuer_code, full}."""
     query = select(DirectiveRow)
-    if not actor.is_admin:
-        assigned = select(AssignmentRow.directive_id).where(AssignmentRow.body_code == actor.body_code)
-        query = query.where(or_(DirectiveRow.issuer_code == actor.body_code, DirectiveRow.id.in_(assigned)))
+    condition = visible_directives(actor)
+    if condition is not None:
+        query = query.where(condition)
     query = query.order_by(DirectiveRow.created_at.desc(), DirectiveRow.id.desc()).limit(limit)
     with engine.db.session() as s:
         return [{"id": r.id, "stage": r.stage, "number": r.number, "symbol": r.symbol, "subject": r.subject,
                  "issued_on": r.issued_on.isoformat() if r.issued_on else None, "issuer_code": r.issuer_code,
-                 "full": actor.is_admin or r.issuer_code == actor.body_code}
+                 "full": is_issuing_reader(actor, r.issuer_code)}
                 for r in s.scalars(query)]
 
 

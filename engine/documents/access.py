@@ -1,7 +1,8 @@
-"""Who may read a stored document: the reader of its directive, by the rule `directive_summary` uses
-(issuing office and administrators see every document; an assigned body sees the directive's header
-and its own assignment only, so none of the drafts and letters). A document without a directive is
-for administrators only."""
+"""Who may read a stored document: the one rule of engine/directives/access.py (`may_read_document`):
+the issuing office and administrators read every document of a directive; an assigned body the issued
+directive, its transmittal letter and the letters and reports of its own follow-up; a consulted
+department the draft it comments on. A document without a directive is for administrators only.
+Anything else is NotFound, as if the document did not exist."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -31,23 +32,13 @@ class DocumentMeta:
 
 def document_for(engine, document_id: int, actor) -> tuple[DocumentMeta, bytes]:
     """The document and its .docx bytes if `actor` may read it, else NotFound."""
-    from ..directives.life import own_assignments
-    from ..directives.store import get_directive_row
+    from ..directives.access import may_read_document
 
     store = DocumentStore()
     with engine.db.session() as s:
         doc = store.get(s, document_id)
-        hidden = NotFound(f"không có văn bản số {document_id}")
-        if doc.directive_id is None:
-            if not actor.is_admin:
-                raise hidden
-        else:
-            try:
-                own = own_assignments(s, get_directive_row(s, doc.directive_id), actor)
-            except NotFound:
-                raise hidden from None
-            if own is not None:
-                raise hidden
+        if not may_read_document(s, doc, actor):
+            raise NotFound(f"không có văn bản số {document_id}")
         spec = KINDS.get(doc.kind)
         meta = DocumentMeta(id=doc.id, kind=doc.kind, kind_title=spec.title if spec else doc.kind,
                             version=doc.version, directive_id=doc.directive_id, filename=doc.filename,

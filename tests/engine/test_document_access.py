@@ -1,19 +1,23 @@
-"""Reading a directive's documents and listing directives follow the one visibility rule of
-`directive_summary`; the reference data loads idempotently."""
+"""Reading a directive's documents, its summary and the list of directives follow the one rule of
+engine/directives/access.py (issuing office, assigned body, consulted department, nobody else); the
+reference data loads idempotently."""
 from __future__ import annotations
 
 import io
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 from docx import Document
 
 from engine.accounts import Actor
+from engine.directives.demo import Desk
 from engine.directives.life import directive_summary, import_directive, list_visible
 from engine.directory.service import load_reference_data
 from engine.documents import DocumentStore
 from engine.documents.access import document_for
 from engine.errors import NotFound
+from tests.workflows.helpers import APPROVE, ISSUER_LS, documents, draft, issue, review_to_signing, state_directive
 
 LANGSON = Path(__file__).resolve().parents[2] / "workflows" / "directives" / "langson-2024-ct-ubnd.yaml"
 ISSUER_CLERK = Actor("cv", "Chuyên viên", ("clerk",), "LS.UBND")
@@ -54,9 +58,10 @@ def test_the_issuing_office_and_admins_read_a_directive_document(engine, directi
         assert Document(io.BytesIO(content)).paragraphs[0].text == "Dự thảo lần 1"
 
 
-def test_assigned_bodies_outsiders_and_unknown_ids_get_not_found(engine, directive_id):
+def test_assigned_bodies_outsiders_and_unknown_ids_get_not_found_for_a_draft(engine, directive_id):
     document_id = _save(engine, directive_id, "Nội bộ")
-    assert directive_summary(engine, directive_id, actor=BODY_OFFICER)["assignments"]  # sees the header
+    summary = directive_summary(engine, directive_id, actor=BODY_OFFICER)
+    assert summary["assignments"] and summary["documents"] == []  # the header, no draft
     for actor in (BODY_OFFICER, OUTSIDER, NO_BODY):
         with pytest.raises(NotFound):
             document_for(engine, document_id, actor)
@@ -87,3 +92,103 @@ def test_reference_data_loads_idempotently(engine):
 
     with engine.db.session() as s:
         assert get_body(s, "LS.SGDDT").name
+
+
+# ------------------------------------------------------------------ assigned and consulted bodies, real paths
+
+CA = Actor("ca", "Cán bộ Công an tỉnh", ("body_officer",), "LS.CA")
+SYT = Actor("syt", "Cán bộ Sở Y tế", ("body_officer",), "LS.SYT")
+UNRELATED = Actor("gd", "Cán bộ Sở GD&ĐT", ("body_officer",), "LS.SGDDT")
+DUE_1 = datetime(2024, 6, 7, 10, 0, tzinfo=timezone.utc)  # first report of SHORT_CYCLE due (17:00 Vietnam)
+DEADLINE = datetime(2024, 6, 18, 10, 0, tzinfo=timezone.utc)  # final due + chase + escalate + 1 day
+
+
+def _readable(engine, actor, docs) -> set[int]:
+    ids = set()
+    for doc in docs:
+        try:
+            document_for(engine, doc.id, actor)
+        except NotFound:
+            continue
+        ids.add(doc.id)
+    return ids
+
+
+def _by(docs, kind, instance_id=None) -> set[int]:
+    return {d.id for d in docs if d.kind == kind and (instance_id is None or d.instance_id == instance_id)}
+
+
+def _followup_of(engine, directive_id, body):
+    return next(a["followup_instance_id"] for a in directive_summary(engine, directive_id)["assignments"]
+                if a["body_code"] == body)
+
+
+def test_an_assigned_body_reads_the_issued_directive_its_letters_and_reports_only(engine, clock):
+    desk = Desk(engine, clock)
+    did, _ = import_directive(engine, state_directive(("LS.CA", "LS.SYT")), actor="clerk")
+    desk.do("unit_head", ISSUER_LS, "Task_choose", {"route": "state"})
+    draft(desk, ISSUER_LS)
+    review_to_signing(desk, ISSUER_LS)
+    issue(desk, ISSUER_LS, "Task_sign_state", {"signer": "chairman", "on_behalf": True}, "2024-05-21")
+    desk.do("body_officer", "LS.CA", "Task_acknowledge")
+    desk.wait(days=2, minutes=1)  # LS.SYT has not acknowledged: a reminder letter in its follow-up
+    desk.do("body_officer", "LS.SYT", "Task_acknowledge")
+    desk.move_to(DUE_1 - timedelta(days=2))
+    desk.do("body_officer", "LS.CA", "Task_report", {"content": "Công an tỉnh đã triển khai."})
+    desk.move_to(DUE_1 + timedelta(days=1, minutes=1))  # LS.SYT overdue: chasing letter
+    desk.move_to(DEADLINE + timedelta(minutes=1))  # the parent aggregates: consolidated report
+    docs = documents(engine, did)
+    ca_run, syt_run = _followup_of(engine, did, "LS.CA"), _followup_of(engine, did, "LS.SYT")
+    issued = _by(docs, "directive_final") | _by(docs, "transmittal_letter")
+    ca_reports = _by(docs, "body_report", ca_run)
+    syt_letters = _by(docs, "reminder_letter", syt_run) | _by(docs, "chasing_letter", syt_run)
+    assert len(issued) == 2 and ca_reports and _by(docs, "chasing_letter", syt_run)
+    assert _by(docs, "consolidated_report") and _by(docs, "submission_slip") and _by(docs, "register_page")
+
+    ca_own = {d.id for d in docs if d.instance_id == ca_run}  # its reports and the letters sent to it
+    syt_own = {d.id for d in docs if d.instance_id == syt_run}
+    assert {d.kind for d in docs if d.id in ca_own | syt_own} <= {"reminder_letter", "chasing_letter", "body_report"}
+    assert _readable(engine, CA, docs) == issued | ca_own
+    assert _readable(engine, SYT, docs) == issued | syt_own
+    assert not ca_reports & _readable(engine, SYT, docs) and not syt_letters & _readable(engine, CA, docs)
+    assert _readable(engine, ISSUER_CLERK, docs) == {d.id for d in docs}
+    assert _readable(engine, UNRELATED, docs) == set()
+
+    summary = directive_summary(engine, did, actor=CA)
+    assert summary["scope"] == "assigned" and "comments" not in summary
+    assert [a["body_code"] for a in summary["assignments"]] == ["LS.CA"]
+    assert {d["id"] for d in summary["documents"]} == _readable(engine, CA, docs)
+    with pytest.raises(NotFound):
+        directive_summary(engine, did, actor=UNRELATED)
+    assert [(d["id"], d["full"]) for d in list_visible(engine, CA)] == [(did, False)]
+    assert list_visible(engine, UNRELATED) == []
+
+
+def test_a_consulted_department_reads_the_draft_it_comments_on_and_later_ones_only(engine, clock):
+    desk = Desk(engine, clock)
+    did, _ = import_directive(engine, state_directive(("LS.CA",)), actor="clerk")
+    desk.do("unit_head", ISSUER_LS, "Task_choose", {"route": "state"})
+    for _ in range(2):  # two rounds without consultation: drafts v1 and v2
+        draft(desk, ISSUER_LS)
+        clock.advance(hours=1)
+        desk.do("unit_head", ISSUER_LS, "Task_head_review", {"decision": "return", "comment": "Sửa lại."})
+        clock.advance(hours=1)
+    v1, v2 = sorted(_by(documents(engine, did), "directive_draft"))
+    draft(desk, ISSUER_LS, consult=True, consult_bodies="LS.SYT", consult_days=3)  # v2 is current
+    assert _readable(engine, SYT, documents(engine, did)) == {v2}
+    summary = directive_summary(engine, did, actor=SYT)
+    assert summary["scope"] == "consulted" and summary["assignments"] == [] and "comments" not in summary
+    assert [d["id"] for d in summary["documents"]] == [v2]
+    assert [(d["id"], d["full"]) for d in list_visible(engine, SYT)] == [(did, False)]
+
+    clock.advance(hours=1)
+    desk.do("body_officer", "LS.SYT", "Task_give_opinion", {"opinion": "agree"})
+    desk.do("clerk", ISSUER_LS, "Task_absorb", {"absorb_summary": "Tiếp thu."})  # draft v3
+    desk.do("unit_head", ISSUER_LS, "Task_head_review", APPROVE)  # submission slip
+    docs = documents(engine, did)
+    (v3,) = _by(docs, "directive_draft") - {v1, v2}
+    assert _by(docs, "submission_slip")
+    assert _readable(engine, SYT, docs) == {v2, v3}
+    assert _readable(engine, CA, docs) == set()  # assigned, not consulted: no draft before issuance
+    assert directive_summary(engine, did, actor=CA)["documents"] == []
+    assert _readable(engine, UNRELATED, docs) == set() and list_visible(engine, UNRELATED) == []

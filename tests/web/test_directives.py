@@ -148,7 +148,7 @@ def test_seed_is_idempotent_and_gives_truongphong_the_first_directive_task(engin
     assert 'id="directive-panel"' in page and "Dự thảo chưa bị trả lại" in page
 
 
-def test_an_assigned_body_sees_only_the_header_in_the_task_panel(engine, client, auth):
+def test_a_consulted_body_sees_the_header_and_the_draft_but_no_comments_in_the_task_panel(engine, client, auth):
     drafted(engine)
     act(engine, "truongphong", "Task_head_review", {"decision": "return", "comment": "Nội bộ: sửa mục 3."})
     act(engine, "chuyenvien", "Task_draft", {"draft_summary": "Lần 2.", "consult": True,
@@ -159,7 +159,9 @@ def test_an_assigned_body_sees_only_the_header_in_the_task_panel(engine, client,
     html = client.get(f"/tasks/{task.id}").get_data(as_text=True)
     assert 'id="directive-panel"' in html and "tăng cường công tác chỉ đạo" in html
     assert "Nội bộ: sửa mục 3." not in html and "Ý kiến trả lại" not in html
-    assert 'href="/documents/' not in html
+    links = re.findall(r'href="/documents/(\d+)"', html)
+    assert links and "Dự thảo chỉ thị" in html and "Phiếu trình" not in html
+    assert client.get(f"/documents/{links[0]}").status_code == 200
 
 
 def test_import_page_with_a_national_only_description_starts_at_intake(engine, client, auth):
