@@ -73,10 +73,11 @@ def reader_scope(session: Session, row: DirectiveRow, actor) -> Scope:
     if consult_starts:
         from ..documents.store import GeneratedDocument
 
-        # The draft current when the first consultation started: the newest one stored before it.
+        # The draft sent with the first consultation (stored in the step that started it, so at the
+        # same moment or earlier): the newest one stored up to then.
         first_draft = session.scalar(select(func.max(GeneratedDocument.id)).where(
             GeneratedDocument.directive_id == row.id, GeneratedDocument.kind == DRAFT_KIND,
-            GeneratedDocument.created_at < min(consult_starts))) or 0
+            GeneratedDocument.created_at <= min(consult_starts))) or 0
     kind = ASSIGNED if own else CONSULTED if consult_starts else NONE
     return Scope(kind, assignments=own, followup_ids=followups, consulted=bool(consult_starts),
                  first_draft_id=first_draft, issued=issued)

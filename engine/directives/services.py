@@ -174,12 +174,15 @@ def start_consultation(call: ServiceCall, params: dict) -> dict:
     items = [{"body_code": c, "body_name": _body_name(call, c), "deadline_at": deadline, "round": rnd,
               "issuer_code": d.issuer_code} for c in dict.fromkeys(codes)]
     group = f"consultation_{rnd}"
+    sent = None
     if items:
+        # The departments comment on a document: the draft as it stands when it is sent to them.
+        sent = generate(call, did, row, d, "directive_draft")["document_id"]
         call.after_save(lambda: call.engine.start_children(
             call.session, call.instance, process_id="directive_consultation", items=items, group=group,
             done_message="consultation_done", actor=call.actor))
         store.set_stage(call.session, did, "consultation", actor=call.actor, now=call.now)
-    return {"group": group, "count": len(items), "deadline_at": deadline}
+    return {"group": group, "count": len(items), "deadline_at": deadline, "draft_document_id": sent}
 
 
 def _body_name(call: ServiceCall, code: str) -> str:

@@ -174,21 +174,23 @@ def test_a_consulted_department_reads_the_draft_it_comments_on_and_later_ones_on
         desk.do("unit_head", ISSUER_LS, "Task_head_review", {"decision": "return", "comment": "Sửa lại."})
         clock.advance(hours=1)
     v1, v2 = sorted(_by(documents(engine, did), "directive_draft"))
-    draft(desk, ISSUER_LS, consult=True, consult_bodies="LS.SYT", consult_days=3)  # v2 is current
-    assert _readable(engine, SYT, documents(engine, did)) == {v2}
+    draft(desk, ISSUER_LS, consult=True, consult_bodies="LS.SYT", consult_days=3)
+    sent = max(_by(documents(engine, did), "directive_draft"))  # the draft sent for comments
+    assert sent > v2
+    assert _readable(engine, SYT, documents(engine, did)) == {sent}
     summary = directive_summary(engine, did, actor=SYT)
     assert summary["scope"] == "consulted" and summary["assignments"] == [] and "comments" not in summary
-    assert [d["id"] for d in summary["documents"]] == [v2]
+    assert [d["id"] for d in summary["documents"]] == [sent]
     assert [(d["id"], d["full"]) for d in list_visible(engine, SYT)] == [(did, False)]
 
     clock.advance(hours=1)
     desk.do("body_officer", "LS.SYT", "Task_give_opinion", {"opinion": "agree"})
-    desk.do("clerk", ISSUER_LS, "Task_absorb", {"absorb_summary": "Tiếp thu."})  # draft v3
+    desk.do("clerk", ISSUER_LS, "Task_absorb", {"absorb_summary": "Tiếp thu."})  # the revised draft
     desk.do("unit_head", ISSUER_LS, "Task_head_review", APPROVE)  # submission slip
     docs = documents(engine, did)
-    (v3,) = _by(docs, "directive_draft") - {v1, v2}
+    (revised,) = _by(docs, "directive_draft") - {v1, v2, sent}
     assert _by(docs, "submission_slip")
-    assert _readable(engine, SYT, docs) == {v2, v3}
+    assert _readable(engine, SYT, docs) == {sent, revised}
     assert _readable(engine, CA, docs) == set()  # assigned, not consulted: no draft before issuance
     assert directive_summary(engine, did, actor=CA)["documents"] == []
     assert _readable(engine, UNRELATED, docs) == set() and list_visible(engine, UNRELATED) == []
