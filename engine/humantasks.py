@@ -117,7 +117,8 @@ def describe_ready(workflow, evaluator, instance: ProcessInstance, now: datetime
 
 
 def sync(session: Session, instance: ProcessInstance, ready: dict[str, dict], now: datetime,
-         completed: dict[str, str] | None = None, new_instance: bool = False) -> list[HumanTask]:
+         completed: dict[str, str] | None = None, new_instance: bool = False,
+         process_name: str | None = None) -> list[HumanTask]:
     """Make the open rows of `instance` match its ready manual tasks; returns the open rows.
 
     `ready` comes from `describe_ready`. New ready tasks get rows; rows whose task is no longer ready
@@ -142,7 +143,8 @@ def sync(session: Session, instance: ProcessInstance, ready: dict[str, dict], no
     for uuid, columns in ready.items():
         row = HumanTask(instance_id=instance.id, task_uuid=uuid, status=TaskStatus.READY.value,
                         business_key=instance.business_key, process_id=instance.process_id,
-                        directive_id=instance.directive_id, created_at=now, **columns)
+                        process_name=process_name, directive_id=instance.directive_id, created_at=now,
+                        **columns)
         session.add(row)
         still_open.append(row)
     return still_open

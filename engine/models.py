@@ -135,6 +135,7 @@ class HumanTask(Base):
     form: Mapped[dict | None] = mapped_column(JSON)
     business_key: Mapped[str | None] = mapped_column(String(200))
     process_id: Mapped[str] = mapped_column(String(200))
+    process_name: Mapped[str | None] = mapped_column(String(400))  # the definition's name, for inboxes
     directive_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime]
     completed_at: Mapped[datetime | None]

@@ -62,6 +62,7 @@ class ChithiEngine(DeploymentMixin, HumanTaskMixin, TimerMixin, MessagingMixin, 
         self.node_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.timer_listeners: list[Callable[[datetime], None]] = []
         self._specs: dict[int, tuple] = {}
+        self._names: dict[int, str] = {}
         self._cache: OrderedDict[int, tuple[int, BpmnWorkflow]] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()
@@ -109,6 +110,14 @@ class ChithiEngine(DeploymentMixin, HumanTaskMixin, TimerMixin, MessagingMixin, 
             spec = self.serializer.load_spec(row.spec_json)
             self._specs[definition_id] = spec
         return spec
+
+    def _process_name(self, s: Session, definition_id: int) -> str:
+        """The display name of a definition version (immutable, so cached for good)."""
+        name = self._names.get(definition_id)
+        if name is None:
+            name = self._names[definition_id] = s.scalar(
+                select(ProcessDefinition.name).where(ProcessDefinition.id == definition_id))
+        return name
 
     def _load(self, s: Session, row: ProcessInstance) -> BpmnWorkflow:
         with self._lock:
@@ -206,7 +215,8 @@ class ChithiEngine(DeploymentMixin, HumanTaskMixin, TimerMixin, MessagingMixin, 
         row.updated_at = now
         row.lease_owner = row.lease_until = None
         s.flush()  # UPDATE … WHERE version = old: StaleDataError here means someone else won
-        open_tasks = humantasks.sync(s, row, ready, now, completed, new_instance=self._first_save(s, row))
+        open_tasks = humantasks.sync(s, row, ready, now, completed, new_instance=self._first_save(s, row),
+                                     process_name=self._process_name(s, row.definition_id))
         s.info.setdefault("open_tasks", {})[row.id] = open_tasks
         if messages_changed:  # the common step changes no subscription: no query at all
             self._sync_subscriptions(s, row, messages)

@@ -28,6 +28,7 @@ class TaskInfo:
     documentation: str | None = None
     form: list[FormField] = field(default_factory=list)
     directive_id: int | None = None
+    process_name: str | None = None
     completed_by: str | None = None
     completed_at: datetime | None = None
 
@@ -42,6 +43,7 @@ class TaskInfo:
             documentation=form.get("documentation"),
             form=[FormField.from_dict(f) for f in form.get("fields", [])],
             directive_id=row.directive_id, completed_by=row.completed_by, completed_at=row.completed_at,
+            process_name=row.process_name,
         )
 
 

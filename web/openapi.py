@@ -62,7 +62,7 @@ def _schemas() -> dict:
                 "lane": nullable_str, "candidate_role": nullable_str, "body_code": nullable_str,
                 "assignee": nullable_str, "status": {"type": "string"},
                 "due_at": nullable_time, "created_at": {"type": "string", "format": "date-time"},
-                "business_key": nullable_str, "process_id": {"type": "string"},
+                "business_key": nullable_str, "process_id": {"type": "string"}, "process_name": nullable_str,
                 "documentation": nullable_str,
                 "form": {"type": "array", "items": _ref("FormField")},
             },

@@ -139,3 +139,8 @@ def test_instance_is_visible_to_its_body_and_past_actors_only(deployed, clerk, l
     with deployed.db.session() as s:  # a task this person completed before moving to another body
         s.query(HumanTask).filter_by(instance_id=inst.id, element_id="Draft").update({"completed_by": "cv_moved"})
     assert deployed.get_instance(inst.id, helper).id == inst.id
+
+
+def test_tasks_carry_the_process_name_for_inboxes(deployed, clerk):
+    deployed.start_instance("approval", body_code="LS.UBND")
+    assert deployed.inbox(clerk)[0].process_name == "approval"

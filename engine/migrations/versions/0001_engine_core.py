@@ -142,6 +142,7 @@ def upgrade() -> None:
     sa.Column('form', sa.JSON(), nullable=True),
     sa.Column('business_key', sa.String(length=200), nullable=True),
     sa.Column('process_id', sa.String(length=200), nullable=False),
+    sa.Column('process_name', sa.String(length=400), nullable=True),
     sa.Column('directive_id', sa.Integer(), nullable=True),
     sa.Column('created_at', engine.db.UtcDateTime(timezone=True), nullable=False),
     sa.Column('completed_at', engine.db.UtcDateTime(timezone=True), nullable=True),
