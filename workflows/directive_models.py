@@ -97,6 +97,15 @@ REPORT_FORM = """
   required: true
 """
 
+# The instrument choice, asked at intake (clerk proposes) and at the start of drafting (unit head).
+ROUTE_FIELD = """
+- name: route
+  label: Hình thức văn bản
+  type: choice
+  required: true
+  options: {party: Chỉ thị của Ban Thường vụ (Đảng), state: Chỉ thị của UBND (Nhà nước), cong_van: Công văn, ke_hoach: Kế hoạch, cong_dien: Công điện}
+"""
+
 ISSUER_BODY = {"body": 'directive["issuer_code"]'}
 
 
@@ -161,13 +170,7 @@ INTAKE = Model(
                  "(Đảng), chỉ thị của UBND (Nhà nước), hoặc văn bản nhẹ hơn (công văn, kế hoạch, công điện), "
                  "và trích yếu dự kiến.",
              props={"body": 'receiver["issuer_code"]', "due": "deadline"},
-             form="""
-- name: route
-  label: Hình thức văn bản
-  type: choice
-  required: true
-  options: {party: Chỉ thị của Ban Thường vụ (Đảng), state: Chỉ thị của UBND (Nhà nước), cong_van: Công văn, ke_hoach: Kế hoạch, cong_dien: Công điện}
-- name: subject
+             form=ROUTE_FIELD + """- name: subject
   label: Trích yếu dự kiến
   type: textarea
   required: true
@@ -305,13 +308,7 @@ LIFE = Model(
         Node("Task_choose", "user", "Chọn hình thức văn bản", HEAD, 3, props=ISSUER_BODY,
              doc="Chọn hình thức văn bản ban hành: chỉ thị của Ban Thường vụ (Đảng), chỉ thị của UBND "
                  "(Nhà nước) hoặc công văn, kế hoạch, công điện.",
-             form="""
-- name: route
-  label: Hình thức văn bản
-  type: choice
-  required: true
-  options: {party: Chỉ thị của Ban Thường vụ (Đảng), state: Chỉ thị của UBND (Nhà nước), cong_van: Công văn, ke_hoach: Kế hoạch, cong_dien: Công điện}
-- name: reason
+             form=ROUTE_FIELD + """- name: reason
   label: Lý do
   type: textarea
 """),
