@@ -5,6 +5,8 @@ comparison is on normalized text (markdown bold removed, whitespace collapsed), 
 """
 from __future__ import annotations
 
+import os
+
 import re
 from pathlib import Path
 
@@ -28,6 +30,8 @@ def norm(text: str) -> str:
 def seed_lines(name: str) -> list[str]:
     matches = list(SEEDS.glob(f"{name}_*.txt"))
     if not matches:
+        if os.environ.get("CI"):
+            pytest.fail(f"seed {name} not found under {SEEDS}: CI must have ../shared beside the repository")
         pytest.skip(f"seed {name} not found under {SEEDS}")
     text = matches[0].read_text(encoding="utf-8").replace("**", "")
     return [line.rstrip() for line in text.splitlines()]
