@@ -62,6 +62,19 @@ def _due(value, now: datetime) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
+def _shown(value) -> str:
+    """A value from task data as a person reads it (dates in Vietnamese order, long text cut)."""
+    if isinstance(value, datetime):
+        value = value.strftime("%d/%m/%Y %H:%M")
+    elif isinstance(value, date):
+        value = value.strftime("%d/%m/%Y")
+    elif value is None:
+        value = "—"
+    elif isinstance(value, bool):
+        value = "Có" if value else "Không"
+    return str(value)[:2000]
+
+
 def _checked_due(value, now: datetime, expr: str | None, element_id: str) -> datetime | None:
     try:
         return _due(value, now)
@@ -85,6 +98,10 @@ def describe(task, evaluator, instance: ProcessInstance, now: datetime) -> dict:
             raise ExpressionError(f"thuộc tính '{name}': {exc.reason}", expr, spec.bpmn_id) from None
 
     body = prop("body")
+    shown = prop("show")
+    if shown is not None and not isinstance(shown, dict):
+        raise ExpressionError("thuộc tính 'show' phải cho một dict {nhãn: giá trị} / 'show' must give a "
+                              "dict of label: value", props.get("show"), spec.bpmn_id)
     form_text = (spec.extensions or {}).get("form")
     return {
         "element_id": spec.bpmn_id,
@@ -95,7 +112,8 @@ def describe(task, evaluator, instance: ProcessInstance, now: datetime) -> dict:
         "assignee": prop("assignee") or None,
         "due_at": _checked_due(prop("due"), now, props.get("due"), spec.bpmn_id),
         "form": {"documentation": getattr(spec, "documentation", None),
-                 "fields": [f.to_dict() for f in parse_form(form_text)]},
+                 "fields": [f.to_dict() for f in parse_form(form_text)],
+                 "context": [[str(k)[:200], _shown(v)] for k, v in (shown or {}).items()][:30]},
     }
 
 

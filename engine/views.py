@@ -29,6 +29,7 @@ class TaskInfo:
     form: list[FormField] = field(default_factory=list)
     directive_id: int | None = None
     process_name: str | None = None
+    context: list[tuple[str, str]] = field(default_factory=list)  # what earlier steps recorded, to read
     completed_by: str | None = None
     completed_at: datetime | None = None
 
@@ -44,6 +45,7 @@ class TaskInfo:
             form=[FormField.from_dict(f) for f in form.get("fields", [])],
             directive_id=row.directive_id, completed_by=row.completed_by, completed_at=row.completed_at,
             process_name=row.process_name,
+            context=[(label, value) for label, value in form.get("context", [])],
         )
 
 

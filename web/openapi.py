@@ -65,6 +65,8 @@ def _schemas() -> dict:
                 "business_key": nullable_str, "process_id": {"type": "string"}, "process_name": nullable_str,
                 "documentation": nullable_str,
                 "form": {"type": "array", "items": _ref("FormField")},
+                "context": {"type": "array", "description": "[label, value] pairs recorded by earlier steps",
+                            "items": {"type": "array", "items": {"type": "string"}}},
             },
         },
         "Instance": {

@@ -144,3 +144,23 @@ def test_instance_is_visible_to_its_body_and_past_actors_only(deployed, clerk, l
 def test_tasks_carry_the_process_name_for_inboxes(deployed, clerk):
     deployed.start_instance("approval", body_code="LS.UBND")
     assert deployed.inbox(clerk)[0].process_name == "approval"
+
+
+def test_show_property_puts_earlier_data_on_the_task(engine, clerk, leader):
+    xml = APPROVAL.replace('<spiffworkflow:property name="due" value="&quot;P2D&quot;"/>',
+                           '<spiffworkflow:property name="due" value="&quot;P2D&quot;"/>'
+                           '<spiffworkflow:property name="show" value="{&quot;Trích yếu&quot;: subject, '
+                           '&quot;Hạn&quot;: date(2024, 5, 27)}"/>')
+    assert xml != APPROVAL
+    engine.deploy_xml(xml)
+    engine.start_instance("approval", body_code="LS.UBND")
+    engine.complete_task(engine.inbox(clerk)[0].id, clerk, {"subject": "Về việc tổ chức Kỳ thi"})
+    assert engine.inbox(leader)[0].context == [("Trích yếu", "Về việc tổ chức Kỳ thi"), ("Hạn", "27/05/2024")]
+
+
+def test_show_property_that_is_not_a_dict_is_a_model_error(engine):
+    xml = process("bad_show", '<bpmn:startEvent id="S"/>' + user_task("T", "Việc", props={"show": "1 + 1"})
+                  + '<bpmn:endEvent id="E"/>' + chain("S", "T", "E"), lanes={"Chuyên viên": ["S", "T", "E"]})
+    engine.deploy_xml(xml)
+    inst = engine.start_instance("bad_show", body_code="LS.UBND")
+    assert inst.status == "error" and inst.error_element == "T" and "show" in inst.error_message

@@ -200,3 +200,17 @@ def test_htmx_refresh_returns_only_the_table(client, auth, engine):
     html = client.get("/", headers={"HX-Request": "true", "HX-Target": "inbox"}).get_data(as_text=True)
     assert html.lstrip().startswith('<div id="inbox">')
     assert "<html" not in html
+
+
+def test_leader_sees_what_the_clerk_registered(client, auth, engine):
+    start_sample(engine)
+    clerk = ensure_user(engine, "chuyenvien")
+    task = only_task(engine, "chuyenvien")
+    engine.complete_task(task.id, clerk, {"arrival_number": 125, "subject": "Chỉ thị 15/CT-TTg <về Kỳ thi>",
+                                          "sender": "Văn phòng Chính phủ"})
+    leader_task = only_task(engine, "lanhdao")
+    auth.login("lanhdao")
+    html = client.get(f"/tasks/{leader_task.id}").get_data(as_text=True)
+    assert 'id="task-context"' in html and "Thông tin hồ sơ" in html
+    assert "125" in html and "Văn phòng Chính phủ" in html
+    assert "Chỉ thị 15/CT-TTg &lt;về Kỳ thi&gt;" in html  # escaped, not markup
