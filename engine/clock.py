@@ -53,7 +53,3 @@ class FrozenClock:
                 raise ValueError("the clock never moves backwards")
             self._now = when
 
-
-def ensure_aware(value: datetime) -> datetime:
-    """Treat a naive datetime as UTC (what SQLite hands back) and return an aware one."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value

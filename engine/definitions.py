@@ -53,7 +53,6 @@ BARE_TIMER = re.compile(
     r"|\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?)(/.*)?$",
     re.IGNORECASE,
 )
-HUMAN_TASK_PROPERTIES = {"role", "body", "assignee", "due", "show"}
 EXPRESSION_PROPERTIES = {"body", "assignee", "due", "show"}
 
 

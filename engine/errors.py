@@ -1,7 +1,7 @@
 """Typed engine errors. Each carries what a person needs to fix the input; web maps them to HTTP."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 class ChithiError(Exception):
@@ -119,12 +119,3 @@ class FormError(ChithiError):
             "message": str(self),
             "fields": {f.field: f.message for f in self.fields},
         }
-
-
-@dataclass
-class ServiceFailure:
-    """What a failing service task left on the instance row."""
-
-    element_id: str
-    message: str
-    details: dict = field(default_factory=dict)

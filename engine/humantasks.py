@@ -174,21 +174,22 @@ def cancel_open(session: Session, instance_id: int, now: datetime) -> None:
                     .values(status=TaskStatus.CANCELLED.value, completed_at=now))
 
 
+def _role_in_body(actor: Actor):
+    """SQL condition: a task for one of the actor's roles, in their body (or in no body)."""
+    return and_(HumanTask.candidate_role.in_(actor.roles or ("",)),
+                or_(HumanTask.body_code.is_(None), HumanTask.body_code == (actor.body_code or "")))
+
+
 def visible_to(actor: Actor):
     """SQL condition: open tasks this actor may act on (assigned to them, or to their role and body)."""
-    by_role = and_(
-        HumanTask.assignee.is_(None),
-        HumanTask.candidate_role.in_(actor.roles or ("",)),
-        or_(HumanTask.body_code.is_(None), HumanTask.body_code == (actor.body_code or "")),
-    )
+    by_role = and_(HumanTask.assignee.is_(None), _role_in_body(actor))
     return and_(HumanTask.status.in_(OPEN), or_(HumanTask.assignee == actor.username, by_role))
 
 
 def ever_visible_to(actor: Actor):
     """SQL condition: tasks (open or closed) that are or were this actor's to see."""
-    by_role = and_(HumanTask.candidate_role.in_(actor.roles or ("",)),
-                   or_(HumanTask.body_code.is_(None), HumanTask.body_code == (actor.body_code or "")))
-    return or_(HumanTask.assignee == actor.username, HumanTask.completed_by == actor.username, by_role)
+    return or_(HumanTask.assignee == actor.username, HumanTask.completed_by == actor.username,
+               _role_in_body(actor))
 
 
 def inbox_query(actor: Actor, limit: int, offset: int):

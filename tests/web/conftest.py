@@ -12,6 +12,7 @@ from engine.accounts import cheap_hasher
 from web import create_app
 from web.seed import DEMO_PASSWORD
 
+from .browser_support import headless_chromium
 from .helpers import ensure_user
 
 SAMPLE_BPMN = Path(__file__).resolve().parents[2] / "workflows" / "sample_incoming.bpmn"
@@ -84,3 +85,10 @@ class AuthActions:
 @pytest.fixture
 def auth(client, engine):
     return AuthActions(client, engine)
+
+
+@pytest.fixture
+def browser(tmp_path):
+    """A headless Chromium (real browser) with a throwaway profile."""
+    with headless_chromium(tmp_path / "chromium-profile") as driver:
+        yield driver

@@ -3,33 +3,17 @@ served on a free port, a real headless Chromium logs in as the demo clerk, compl
 task through the form, logs out, and the leader sees the next task."""
 from __future__ import annotations
 
-import os
-import shutil
 import threading
-from pathlib import Path
 
 import pytest
 
 from web import create_app
 from web.assets import VENDOR_DIR
-from web.seed import DEMO_PASSWORD, seed
+from web.seed import seed
+
+from .browser_support import WAIT_SECONDS, log_in, wait_text
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-WAIT_SECONDS = 15
-
-
-def _require_chromium() -> None:
-    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
-    if not missing:
-        return
-    reason = f"Chromium/ChromeDriver not installed ({', '.join(missing)}); run `make system-deps`"
-    if os.environ.get("CI"):
-        pytest.fail(reason)
-    pytest.skip(reason)
-
 
 @pytest.fixture
 def live_app(tmp_path):
@@ -53,50 +37,6 @@ def live_app(tmp_path):
         eng.db.dispose()
 
 
-@pytest.fixture
-def browser(tmp_path):
-    """A headless Chromium driven through ChromeDriver, with its own throwaway profile."""
-    _require_chromium()
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--window-size=1280,900", "--lang=vi",
-                f"--user-data-dir={tmp_path / 'chromium-profile'}"):
-        options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"browser": "SEVERE"})
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    driver.set_page_load_timeout(30)
-    try:
-        yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(tmp_path / "chromium-profile", ignore_errors=True)
-
-
-def _wait_text(driver, css: str, text: str):
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as EC
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    WebDriverWait(driver, WAIT_SECONDS).until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, css), text))
-    return driver.find_element(By.CSS_SELECTOR, css)
-
-
-def _log_in(driver, base: str, username: str) -> None:
-    from selenium.webdriver.common.by import By
-
-    driver.get(base + "/")
-    _wait_text(driver, "h1", "Đăng nhập")
-    driver.find_element(By.ID, "username").send_keys(username)
-    driver.find_element(By.ID, "password").send_keys(DEMO_PASSWORD)
-    driver.find_element(By.ID, "login-submit").click()
-    _wait_text(driver, "h1", "Việc cần xử lý")
-
-
 def test_clerk_completes_the_sample_task_and_the_leader_gets_the_next(live_app, browser, tmp_path):
     from selenium.webdriver.common.by import By
 
@@ -104,7 +44,7 @@ def test_clerk_completes_the_sample_task_and_the_leader_gets_the_next(live_app, 
     assert report.sample_started
 
     # The clerk logs in and sees the sample task in the inbox.
-    _log_in(browser, base, "chuyenvien")
+    log_in(browser, base, "chuyenvien")
     assert browser.find_element(By.ID, "current-user").text == "Nguyễn Văn An"
     row = browser.find_element(By.CSS_SELECTOR, "tr.task-row")
     assert "Đăng ký văn bản đến" in row.text
@@ -125,7 +65,7 @@ def test_clerk_completes_the_sample_task_and_the_leader_gets_the_next(live_app, 
 
     # Opens it, reads the instructions, and fills the form.
     row.find_element(By.CSS_SELECTOR, "a.task-link").click()
-    _wait_text(browser, "h1", "Đăng ký văn bản đến")
+    wait_text(browser, "h1", "Đăng ký văn bản đến")
     assert "Vào sổ văn bản đến" in browser.find_element(By.CSS_SELECTOR, ".doc-text").text
     browser.find_element(By.ID, "f-arrival_number").send_keys("125")
     browser.find_element(By.ID, "f-subject").send_keys("Chỉ thị 15/CT-TTg về Kỳ thi tốt nghiệp THPT năm 2024")
@@ -133,20 +73,20 @@ def test_clerk_completes_the_sample_task_and_the_leader_gets_the_next(live_app, 
     browser.find_element(By.ID, "complete").click()
 
     # Back in the inbox with the confirmation; the task is gone.
-    flash = _wait_text(browser, ".flash-success", "Đã hoàn thành: Đăng ký văn bản đến")
+    flash = wait_text(browser, ".flash-success", "Đã hoàn thành: Đăng ký văn bản đến")
     assert flash.is_displayed()
     assert browser.find_element(By.ID, "inbox-empty").text == "Hiện không có việc nào cần xử lý."
     browser.save_screenshot(str(tmp_path / "clerk-after-completion.png"))
 
     # Logs out; the leader logs in and finds the next step of the same instance.
     browser.find_element(By.ID, "logout").click()
-    _wait_text(browser, ".flash-info", "Bạn đã đăng xuất.")
-    _log_in(browser, base, "lanhdao")
+    wait_text(browser, ".flash-info", "Bạn đã đăng xuất.")
+    log_in(browser, base, "lanhdao")
     leader_row = browser.find_element(By.CSS_SELECTOR, "tr.task-row")
     assert "Cho ý kiến chỉ đạo" in leader_row.text
     assert "CV-DEN-2024-001" in leader_row.text
     leader_row.find_element(By.CSS_SELECTOR, "a.task-link").click()
-    _wait_text(browser, "h1", "Cho ý kiến chỉ đạo")
+    wait_text(browser, "h1", "Cho ý kiến chỉ đạo")
     assert [r.get_attribute("value") for r in browser.find_elements(By.NAME, "decision")] == ["approve", "return"]
 
     screenshot = tmp_path / "leader-task.png"
@@ -158,7 +98,7 @@ def test_clerk_completes_the_sample_task_and_the_leader_gets_the_next(live_app, 
 
     document_id = attach_document(eng, report.directive_id, docx_with_text("CHỈ THỊ về Kỳ thi tốt nghiệp THPT"))
     browser.get(f"{base}/documents/{document_id}")
-    _wait_text(browser, "#document-preview", "CHỈ THỊ về Kỳ thi tốt nghiệp THPT")
+    wait_text(browser, "#document-preview", "CHỈ THỊ về Kỳ thi tốt nghiệp THPT")
     assert browser.find_element(By.ID, "download-docx").text == "Tải .docx"
 
     # No script or policy errors in the console (a missing favicon is not one).

@@ -7,7 +7,7 @@ import re
 from web.seed import DEMO_PASSWORD, seed
 
 from .conftest import csrf_token_of
-from .directive_helpers import LANGSON, act, drafted, import_langson, ready_task, user
+from .directive_helpers import LANGSON, act, drafted, ready_task, user
 
 
 def _login(auth, engine, username):

@@ -11,7 +11,7 @@ from web import create_app
 from web.seed import DEMO_PASSWORD
 
 from ..documents.template_edit import edited_template
-from .test_browser import _log_in, _wait_text, browser  # noqa: F401  (browser is a fixture)
+from .browser_support import log_in, wait_text
 
 pytestmark = pytest.mark.browser
 
@@ -47,18 +47,18 @@ def test_admin_replaces_a_template_from_the_browser(admin_app, browser, tmp_path
     bad.write_bytes(edited_template(KIND, SIDE, "{{ cv_subject }}", "{{ ky_bao_cao }}"))
     good.write_bytes(edited_template(KIND, SIDE))
 
-    _log_in(browser, admin_app, "admin")
+    log_in(browser, admin_app, "admin")
     browser.find_element(By.ID, "nav-templates").click()
-    _wait_text(browser, "h1", "Mẫu văn bản")
+    wait_text(browser, "h1", "Mẫu văn bản")
     browser.find_element(By.CSS_SELECTOR, f"#slot-{KIND}-{SIDE} a").click()
-    _wait_text(browser, "#template-source", "mẫu gốc")
+    wait_text(browser, "#template-source", "mẫu gốc")
 
     browser.find_element(By.ID, "template-file").send_keys(str(bad))
     browser.find_element(By.ID, "upload-submit").click()
-    assert "ky_bao_cao" in _wait_text(browser, "#upload-errors", "ky_bao_cao").text
+    assert "ky_bao_cao" in wait_text(browser, "#upload-errors", "ky_bao_cao").text
 
     browser.find_element(By.ID, "template-file").send_keys(str(good))
     browser.find_element(By.ID, "upload-submit").click()
-    _wait_text(browser, "#template-source", "phiên bản 1")
+    wait_text(browser, "#template-source", "phiên bản 1")
     assert "Đang dùng" in browser.find_element(By.ID, "template-history").text
     browser.save_screenshot(str(tmp_path / "template-detail.png"))
