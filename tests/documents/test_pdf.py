@@ -42,6 +42,28 @@ def test_libreoffice_converts_every_generated_document(all_pdfs, kind, side):
     assert reader.pages[0].mediabox.height == pytest.approx(842, abs=2)
 
 
+TIMES_METRIC_FAMILIES = {"TimesNewRoman", "TimesNewRomanPSMT", "LiberationSerif", "Tinos"}
+
+
+def embedded_font_families(pdf: bytes) -> set[str]:
+    """Families of the fonts a PDF embeds: "/BAAAAA+LiberationSerif-Bold" counts as LiberationSerif."""
+    families = set()
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        fonts = (page.get("/Resources") or {}).get("/Font") or {}
+        for font in fonts.values():
+            name = str(font.get_object().get("/BaseFont", "")).lstrip("/")
+            families.add(name.split("+", 1)[-1].split("-", 1)[0].split(",", 1)[0])
+    return families
+
+
+@pytest.mark.parametrize("kind,side", ALL_KINDS)
+def test_every_pdf_is_set_in_one_times_metric_family(all_pdfs, kind, side):
+    """A letter missing from the font makes LibreOffice borrow it from another one, glyph by glyph; a
+    second family in the PDF is that silent fallback (e.g. "Ủ" from DejaVu inside Liberation Serif)."""
+    families = embedded_font_families(all_pdfs[(kind, side)])
+    assert len(families) == 1 and families <= TIMES_METRIC_FAMILIES, families
+
+
 @pytest.mark.parametrize("side,subject,signer", [
     ("state", "Về việc tăng cường công tác chỉ đạo, phối hợp tổ chức", "Hồ Tiến Thiệu"),
     ("party", "về tăng cường sự lãnh đạo của Đảng trong công tác tổ chức", "Phạm Văn Hiếu"),
