@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from ..documents import DocumentStore, build_context, render_document
+from ..documents import DocumentStore
 from ..errors import NotFound
 from ..registers import issue_number, load_party_terms, outgoing_page
 from ..registers.models import OutgoingEntry, PartyTerm
@@ -152,11 +152,10 @@ def _extras(call: ServiceCall, did: int, row, d: Directive, kind: str, opts: dic
 def generate(call: ServiceCall, did: int, row, d: Directive, kind: str, **opts) -> dict:
     """Render `kind` for the directive in this step and store it; returns its id, version and hash."""
     extra, entry_id = _extras(call, did, row, d, kind, opts)
-    content = render_document(kind, build_context(kind, d, **extra))
-    doc = DocumentStore().save(call.session, kind=kind, content=content, directive_id=did,
-                               instance_id=call.instance.id, task_ref=f"{call.instance.process_id}:{call.element_id}",
-                               register_entry_id=entry_id, actor=call.actor, now=call.now,
-                               filename=_filename(kind, d, call, opts))
+    doc = DocumentStore().generate(call.session, kind, d, actor=call.actor, now=call.now, directive_id=did,
+                                   instance_id=call.instance.id,
+                                   task_ref=f"{call.instance.process_id}:{call.element_id}",
+                                   register_entry_id=entry_id, filename=_filename(kind, d, call, opts), **extra)
     return {"document_id": doc.id, "kind": kind, "version": doc.version, "sha256": doc.sha256,
             "register_entry_id": entry_id}
 

@@ -98,14 +98,17 @@ class DocumentStore:
     def generate(self, session: Session, kind: str, directive: Directive, *, actor: str, now: datetime,
                  directive_id: int | None = None, instance_id: int | None = None,
                  task_ref: str | None = None, register_entry_id: int | None = None,
-                 **extra) -> GeneratedDocument:
-        """Build the context, render with the template in force (uploaded or shipped), save a version."""
+                 filename: str | None = None, **extra) -> GeneratedDocument:
+        """Build the context, render with the template in force (uploaded or shipped), save a version.
+
+        The one way every document is generated: the workflows' steps come through here too, so an
+        administrator's uploaded template applies to the next document of its kind."""
         context = build_context(kind, directive, **extra)
         template = self.active_template(session, kind, context["side"])
         content = render_document(kind, context, template_bytes=template)
         return self.save(session, kind=kind, content=content, directive_id=directive_id,
                          instance_id=instance_id, task_ref=task_ref,
-                         register_entry_id=register_entry_id, actor=actor, now=now)
+                         register_entry_id=register_entry_id, actor=actor, now=now, filename=filename)
 
     def versions(self, session: Session, directive_id: int | None, kind: str) -> list[GeneratedDocument]:
         """Every stored version of (directive, kind), oldest first."""

@@ -136,3 +136,21 @@ def test_a_body_without_a_reporting_cycle_is_done_once_it_acknowledges(engine, d
     desk.do("body_officer", "CT.BAOCT", "Task_acknowledge")
     by_body = {c.body_code: c.status for c in engine.list_instances(parent_id=iid)}
     assert by_body == {"CT.BAOCT": "completed", "CT.BTGTU": "running"}
+
+
+def test_a_chasing_letter_after_an_upload_uses_the_administrators_template(engine, desk):
+    """Every document a step generates uses the template in force, not only those made by hand."""
+    from engine.accounts import Actor
+    from engine.documents.templates_admin import upload_template
+    from tests.documents.template_edit import MARK, edited_template
+
+    admin = Actor("admin", "Quản trị", ("admin",), None)
+    did, _iid = issued(engine, desk, ("LS.SYT",))
+    desk.do("body_officer", "LS.SYT", "Task_acknowledge")
+    upload_template(engine, admin, "chasing_letter", "state", edited_template("chasing_letter", "state"))
+    desk.move_to(DUE_1 + timedelta(days=1, minutes=1))
+    chasing = [d for d in documents(engine, did) if d.kind == "chasing_letter"]
+    assert len(chasing) == 1
+    assert MARK in docx_text(engine, chasing[0].id)
+    reminder = [d for d in documents(engine, did) if d.kind == "reminder_letter"][-1]
+    assert MARK not in docx_text(engine, reminder.id)  # another kind keeps the shipped template
