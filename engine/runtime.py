@@ -197,7 +197,7 @@ class ChithiEngine(DeploymentMixin, HumanTaskMixin, TimerMixin, MessagingMixin, 
         status = InstanceStatus(row.status)
         if error is not None:
             new_status = InstanceStatus.ERROR
-            row.error_message, row.error_element = _describe_error(error)
+            row.error_message, row.error_element = describe_error(error)
         elif wf.is_completed():
             new_status = InstanceStatus.COMPLETED
             row.completed_at = now
@@ -327,7 +327,7 @@ def _earliest_timer(waits) -> datetime | None:
     return min(times) if times else None
 
 
-def _describe_error(exc: BaseException) -> tuple[str, str | None]:
+def describe_error(exc: BaseException) -> tuple[str, str | None]:
     """A person-readable message and the element id of a failure inside model code."""
     task = getattr(exc, "task", None)
     element = getattr(getattr(task, "task_spec", None), "bpmn_id", None) or getattr(exc, "element_id", None)

@@ -1,7 +1,7 @@
 """APScheduler glue: one date job at the earliest due timer plus a slow sweep as a safety net.
 
 Any number of processes may run a TimerScheduler against the same database: claiming (row locks
-on PostgreSQL, leases on SQLite) makes each timer fire once. The job itself reads the engine's
+on PostgreSQL, the write transaction on SQLite) makes each timer fire once. The job itself reads the engine's
 clock, so a test can drive `run_due()` after moving a FrozenClock.
 """
 from __future__ import annotations
@@ -60,7 +60,7 @@ class TimerScheduler:
     def run_due(self) -> int:
         """Fire what is due now and schedule the next one; errors are logged, never fatal."""
         try:
-            fired = self.engine.fire_due_timers()
+            fired = self.engine.fire_due_timers().fired
         except Exception:  # noqa: BLE001 — a sweep must survive one bad run; the next sweep retries
             log.exception("firing due timers failed")
             fired = 0

@@ -1,63 +1,105 @@
-"""Timers: claim due instances (row locks on PostgreSQL, leases on SQLite) and fire them once."""
+"""Timers: claim due instances (row locks on PostgreSQL, the write lock on SQLite), fire each once.
+
+Each due instance is fired in its own transaction. One that cannot be fired (its state does not
+load, a query-table write fails…) is put in the error state with the message, in a transaction of
+its own, and the sweep goes on: one broken instance never holds back the others.
+"""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import logging
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from .errors import ConflictError
 from .models import InstanceStatus, ProcessInstance
 
-LEASE = timedelta(seconds=60)
+log = logging.getLogger(__name__)
 RUNNING = InstanceStatus.RUNNING.value
+
+
+@dataclass(frozen=True)
+class TimerSweep:
+    """What one sweep did: instances fired, and instances that failed and were put in error."""
+
+    fired: int = 0
+    failed: int = 0
 
 
 class TimerMixin:
     """The timer half of ChithiEngine."""
 
-    def fire_due_timers(self, limit: int = 10_000) -> int:
+    def fire_due_timers(self, limit: int = 10_000) -> TimerSweep:
         """Advance every instance whose timer is due; each timer fires once across processes."""
-        fired = 0
-        while fired < limit:
-            if self.db.dialect == "postgresql":
-                done = self._fire_next_locked()
-            else:
-                done = self._fire_next_leased()
-            if done is None:
+        fired = failed = 0
+        skipped: set[int] = set()  # lost races in this sweep: whoever won handles them
+        while fired + failed < limit:
+            outcome = self._fire_next(skipped)
+            if outcome is None:
                 break
-            fired += done
-        return fired
+            result, instance_id = outcome
+            if result == "fired":
+                fired += 1
+            elif result == "failed":
+                failed += 1
+            else:
+                skipped.add(instance_id)
+        return TimerSweep(fired, failed)
 
-    def _due_query(self, now: datetime):
-        return (select(ProcessInstance.id).where(ProcessInstance.status == RUNNING,
-                                                 ProcessInstance.next_timer_at <= now)
-                .order_by(ProcessInstance.next_timer_at).limit(1))
+    def _due_query(self, now: datetime, skipped: set[int]):
+        query = (select(ProcessInstance).where(ProcessInstance.status == RUNNING,
+                                               ProcessInstance.next_timer_at <= now)
+                 .order_by(ProcessInstance.next_timer_at).limit(1))
+        if skipped:
+            query = query.where(ProcessInstance.id.notin_(skipped))
+        # PostgreSQL: a row lock other schedulers skip; SQLite: the write transaction is the lock.
+        return query.with_for_update(skip_locked=True) if self.db.dialect == "postgresql" else query
 
-    def _fire_next_locked(self) -> int | None:
+    def _fire_next(self, skipped: set[int]) -> tuple[str, int] | None:
+        """Claim and fire one due instance in its own transaction: ("fired" | "failed" | "skipped", id),
+        or None when nothing is due. A failure puts that instance in the error state and returns."""
+        claimed = None
+        try:
+            with self.transaction() as s:
+                row = s.scalar(self._due_query(self.clock.now(), skipped))
+                if row is None:
+                    return None
+                claimed = row.id
+                self._fire(s, row)
+                return "fired", claimed
+        except ConflictError:
+            if claimed is None:
+                raise
+            return "skipped", claimed
+        except Exception as exc:  # noqa: BLE001 — one instance's failure must not stop the sweep
+            if claimed is None:
+                raise
+            log.exception("the timer of instance %s could not be fired", claimed)
+            return ("failed" if self._record_timer_failure(claimed, exc) else "skipped"), claimed
+
+    def _record_timer_failure(self, instance_id: int, exc: BaseException) -> bool:
+        """Put a running instance whose timer could not be fired in the error state (own transaction)."""
+        from .runtime import describe_error
+
+        message, element = describe_error(exc)
         with self.transaction() as s:
-            now = self.clock.now()
-            iid = s.scalar(self._due_query(now).with_for_update(skip_locked=True))
-            if iid is None:
-                return None
-            self._fire(s, s.get(ProcessInstance, iid))
-            return 1
-
-    def _fire_next_leased(self) -> int | None:
-        now = self.clock.now()
-        with self.db.session(write=True) as s:
-            iid = s.scalar(self._due_query(now).where(
-                (ProcessInstance.lease_until.is_(None)) | (ProcessInstance.lease_until < now)))
-            if iid is None:
-                return None
-            s.execute(update(ProcessInstance).where(ProcessInstance.id == iid)
-                      .values(lease_owner=self.node_id, lease_until=now + LEASE)
-                      .execution_options(synchronize_session=False))
-        with self.transaction() as s:
-            row = s.get(ProcessInstance, iid)
-            if row.lease_owner != self.node_id or row.status != RUNNING:
-                return 0
-            self._fire(s, row)
-            return 1
+            row = s.get(ProcessInstance, instance_id)
+            if row is None or row.status != RUNNING:
+                return False
+            done = s.execute(update(ProcessInstance)
+                             .where(ProcessInstance.id == instance_id, ProcessInstance.version == row.version)
+                             .values(status=InstanceStatus.ERROR.value, version=row.version + 1,
+                                     error_message=f"Không chạy được hẹn giờ: {message}"[:4000],
+                                     error_element=element, updated_at=self.clock.now())
+                             .execution_options(synchronize_session=False)).rowcount
+            if done != 1:
+                return False
+            self.record(s, "scheduler", "timer_failed", instance_id, {"error": message[:1000]})
+        with self._lock:
+            self._cache.pop(instance_id, None)
+        return True
 
     def _fire(self, s: Session, row: ProcessInstance) -> None:
         due = row.next_timer_at
@@ -85,4 +127,3 @@ class TimerMixin:
         with self.db.session() as s:
             return s.scalar(select(func.min(ProcessInstance.next_timer_at))
                             .where(ProcessInstance.status == RUNNING))
-

@@ -124,7 +124,7 @@ def test_event_based_gateway_takes_the_timer_when_nothing_comes(engine, clock):
     engine.deploy_xml(RACE)
     inst = engine.start_instance("reply_or_deadline", business_key="R2", body_code="LS.UBND")
     clock.advance(days=2, seconds=1)
-    assert engine.fire_due_timers() == 1
+    assert engine.fire_due_timers().fired == 1
     assert [t.element_id for t in engine.get_instance(inst.id).ready_tasks] == ["Silent"]
     with pytest.raises(NotFound):
         engine.correlate_message("reply", business_key="R2")
@@ -149,7 +149,7 @@ def test_children_finishing_after_the_parent_moved_on_do_not_fail(engine, clock)
     engine.deploy_xml(PATIENT_PARENT)
     parent = engine.start_instance("directive_parent", data={"bodies": BODIES[:2]}, body_code="LS.UBND")
     clock.advance(days=7, seconds=1)
-    assert engine.fire_due_timers() == 1
+    assert engine.fire_due_timers().fired == 1
     assert [t.element_id for t in engine.get_instance(parent.id).ready_tasks] == ["Late"]
     for body in BODIES[:2]:
         task = engine.inbox(officer(body["body_code"]))[0]

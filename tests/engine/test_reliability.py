@@ -54,7 +54,7 @@ def test_two_clerks_completing_the_same_task_at_once_one_wins(engine, clerk):
 def _fire_worker(url: str, now_iso: str, out):
     eng = build_engine(url, clock=FrozenClock(datetime.fromisoformat(now_iso)))
     try:
-        out.put(eng.fire_due_timers())
+        out.put(eng.fire_due_timers().fired)
     finally:
         eng.db.dispose()
 
@@ -150,9 +150,9 @@ def test_suspended_instance_timers_wait(engine, admin, clock):
     inst = engine.start_instance("wait_then_act", body_code="LS.UBND")
     engine.suspend(inst.id, admin)
     clock.advance(hours=3)
-    assert engine.fire_due_timers() == 0
+    assert engine.fire_due_timers().fired == 0
     engine.resume(inst.id, admin)
-    assert engine.fire_due_timers() == 1
+    assert engine.fire_due_timers().fired == 1
 
 
 def test_audit_chain_verifies_and_detects_tampering(engine, clerk):

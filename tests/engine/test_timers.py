@@ -52,13 +52,13 @@ def test_intermediate_timer_fires_only_when_the_clock_reaches_it(engine, clock, 
     assert inst.next_timer_at == clock.now() + timedelta(hours=1)
     assert inst.ready_tasks == []
     clock.advance(minutes=59)
-    assert engine.fire_due_timers() == 0
+    assert engine.fire_due_timers().fired == 0
     clock.advance(minutes=2)
-    assert engine.fire_due_timers() == 1
+    assert engine.fire_due_timers().fired == 1
     after = engine.get_instance(inst.id)
     assert [t.element_id for t in after.ready_tasks] == ["Act"] and after.next_timer_at is None
     assert engine.instance_data(inst.id)["waited"] is True
-    assert engine.fire_due_timers() == 0 and _fired(engine, inst.id) == 1
+    assert engine.fire_due_timers().fired == 0 and _fired(engine, inst.id) == 1
 
 
 def test_boundary_timers_remind_then_interrupt(engine, clock, leader):
@@ -66,13 +66,13 @@ def test_boundary_timers_remind_then_interrupt(engine, clock, leader):
     inst = engine.start_instance("follow_up", body_code="LS.UBND")
     assert inst.next_timer_at == clock.now() + timedelta(days=1)
     clock.advance(days=1, seconds=1)
-    assert engine.fire_due_timers() == 1
+    assert engine.fire_due_timers().fired == 1
     mid = engine.get_instance(inst.id)
     assert [t.element_id for t in mid.ready_tasks] == ["Report"]  # non-interrupting: still open
     assert engine.instance_data(inst.id).get("reminded") is True
     assert mid.next_timer_at == inst.created_at + timedelta(days=3)
     clock.advance(days=2)
-    assert engine.fire_due_timers() == 1
+    assert engine.fire_due_timers().fired == 1
     late = engine.get_instance(inst.id)
     assert [t.element_id for t in late.ready_tasks] == ["Escalate"]
     with engine.db.session() as s:
@@ -90,7 +90,7 @@ def test_completing_before_the_boundary_timer_clears_it(engine, clock):
     done = engine.complete_task(engine.inbox(officer)[0].id, officer, {})
     assert done.status == "completed" and done.next_timer_at is None
     clock.advance(days=10)
-    assert engine.fire_due_timers() == 0
+    assert engine.fire_due_timers().fired == 0
     assert _fired(engine, inst.id) == 0
 
 
@@ -98,7 +98,7 @@ def test_many_due_timers_fire_in_one_sweep(engine, clock):
     engine.deploy_xml(WAIT)
     ids = [engine.start_instance("wait_then_act", body_code="LS.UBND").id for _ in range(12)]
     clock.advance(hours=2)
-    assert engine.fire_due_timers() == 12
+    assert engine.fire_due_timers().fired == 12
     assert all(_fired(engine, i) == 1 for i in ids)
     assert engine.next_timer_due() is None
 
@@ -110,4 +110,35 @@ def test_time_date_timer_uses_the_given_instant(engine, clock, when):
     inst = engine.start_instance("wait_then_act", body_code="LS.UBND")
     assert inst.next_timer_at.isoformat() == "2024-05-21T08:00:00+00:00"
     clock.set(inst.next_timer_at + timedelta(seconds=1))
-    assert engine.fire_due_timers() == 1
+    assert engine.fire_due_timers().fired == 1
+
+
+def test_an_instance_that_cannot_be_loaded_does_not_hold_back_the_others(engine, clock):
+    """The broken instance is due first (PostgreSQL picks it first every time): it goes to the error
+    state with a message, in a transaction of its own, and every healthy due instance still fires."""
+    from sqlalchemy import update
+
+    from engine.models import ProcessInstance
+
+    engine.deploy_xml(WAIT)
+    ids = [engine.start_instance("wait_then_act", body_code="LS.UBND").id for _ in range(5)]
+    broken = ids[2]
+    with engine.db.session(write=True) as s:
+        s.execute(update(ProcessInstance).where(ProcessInstance.id == broken)
+                  .values(state_json='{"not": "a workflow"}',
+                          next_timer_at=clock.now() + timedelta(minutes=30)))
+    engine._cache.clear()
+    clock.advance(hours=2)
+    sweep = engine.fire_due_timers()
+    assert (sweep.fired, sweep.failed) == (4, 1)
+    for iid in ids:
+        after = engine.get_instance(iid)
+        if iid == broken:
+            assert after.status == "error" and after.error_message.startswith("Không chạy được hẹn giờ")
+        else:
+            assert after.status == "running" and [t.element_id for t in after.ready_tasks] == ["Act"]
+    again = engine.fire_due_timers()
+    assert (again.fired, again.failed) == (0, 0)
+    with engine.db.session() as s:
+        assert s.query(AuditEvent).filter_by(instance_id=broken, action="timer_failed").count() == 1
+        assert s.query(AuditEvent).filter_by(action="timer_fired").count() == 4
