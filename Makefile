@@ -37,6 +37,10 @@ run: install
 test: install system-deps
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
+# Long runs (many timers under several schedulers, whole directive lives on each database).
+soak: install system-deps
+	$(BIN)/python -m pytest -n 2 -m soak $(PYTEST_ARGS)
+
 bench: install
 	$(BIN)/python -m bench
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from .definitions import content_hash, parse_processes, read_workflow_files
 from .errors import DefinitionError, NotFound, Problem
 from .models import ProcessDefinition
+from .resources import workflows_dir
 from .views import DefinitionInfo
 
 
@@ -22,7 +23,7 @@ class DeploymentMixin:
 
     def deploy_directory(self, directory: Path | None = None, actor: str = "system") -> list[DefinitionInfo]:
         """Deploy every .bpmn of `directory` (default: workflows/) together; idempotent."""
-        return self._deploy(read_workflow_files(directory or self.workflows_dir), actor)
+        return self._deploy(read_workflow_files(directory or self.workflows_dir or workflows_dir()), actor)
 
     def check_xml(self, xml: bytes | str, source: str = "upload") -> list[Problem]:
         """Every problem of a BPMN document, without storing it (for the modeler's live check)."""

@@ -40,7 +40,6 @@ from .taskops import HumanTaskMixin
 from .timers import TimerMixin
 from .views import InstanceInfo
 
-WORKFLOWS_DIR = Path(__file__).resolve().parent.parent / "workflows"
 RUNNING = InstanceStatus.RUNNING.value
 TIMER_EVENTS = {"TimeDateEventDefinition", "DurationTimerEventDefinition", "CycleTimerEventDefinition"}
 
@@ -55,7 +54,7 @@ class ChithiEngine(DeploymentMixin, HumanTaskMixin, TimerMixin, MessagingMixin, 
         self.evaluator = evaluator
         self.script_engine = script_engine
         self.services = services
-        self.workflows_dir = workflows_dir or WORKFLOWS_DIR
+        self.workflows_dir = workflows_dir
         self.accounts = Accounts(db, clock, password_hasher)
         self.serializer = InstanceSerializer()
         self.checker = DefinitionChecker(evaluator, services)

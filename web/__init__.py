@@ -5,12 +5,12 @@ from pathlib import Path
 
 from flask import Flask
 
-from .config import REPO_ROOT, config_from_env, default_database_url, persistent_secret_key
+from .config import config_from_env, default_database_url, instance_dir, persistent_secret_key
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: config from the environment (or `test_config`), one engine, the blueprints."""
-    app = Flask(__name__, instance_path=str(REPO_ROOT / "instance"), instance_relative_config=True)
+    app = Flask(__name__, instance_path=str(instance_dir()), instance_relative_config=True)
     app.config.from_mapping(config_from_env(app.instance_path))
     if test_config:
         app.config.from_mapping(test_config)

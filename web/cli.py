@@ -7,11 +7,10 @@ import getpass
 import os
 import signal
 import sys
-from pathlib import Path
 
 from engine.errors import ChithiError
 
-from .config import REPO_ROOT, database_url_from_env
+from .config import database_url_from_env, instance_dir
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -19,15 +18,14 @@ DEFAULT_PORT = 8000
 
 def database_url(args: argparse.Namespace) -> str:
     """--database-url, else DATABASE_URL, else the embedded instance/chithi.db."""
-    return args.database_url or database_url_from_env(REPO_ROOT / "instance")
+    return args.database_url or database_url_from_env(instance_dir())
 
 
 def open_engine(args: argparse.Namespace):
     """A ChithiEngine on the command's database."""
     from engine.app import build_engine
 
-    workflows_dir = os.environ.get("CHITHI_WORKFLOWS_DIR", "").strip()
-    return build_engine(database_url(args), workflows_dir=Path(workflows_dir) if workflows_dir else None)
+    return build_engine(database_url(args))
 
 
 # --- db upgrade -------------------------------------------------------------------------------
@@ -176,14 +174,30 @@ from .cli_templates import add_template_commands  # noqa: E402
 SUBCOMMANDS = (add_db, add_seed, add_serve, add_scheduler, add_user, add_directive_commands, add_template_commands)
 
 
+DATABASE_URL_HELP = "default: $DATABASE_URL or sqlite:///<repo>/instance/chithi.db"
+
+
+def _commands(parser: argparse.ArgumentParser):
+    """Every parser of a runnable command below `parser` (the leaves of the subcommand tree)."""
+    children = [choice for action in parser._actions if isinstance(action, argparse._SubParsersAction)
+                for choice in action.choices.values()]
+    if not children:
+        yield parser
+    for child in children:
+        yield from _commands(child)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every subcommand of SUBCOMMANDS."""
+    """The argument parser with every subcommand of SUBCOMMANDS; `--database-url` is accepted before
+    the command and after it alike (`chithi directive import FILE --database-url URL`)."""
     parser = argparse.ArgumentParser(prog="chithi", description="chithi workflow engine")
-    parser.add_argument("--database-url", default=None,
-                        help="default: $DATABASE_URL or sqlite:///<repo>/instance/chithi.db")
+    parser.add_argument("--database-url", default=None, help=DATABASE_URL_HELP)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for add in SUBCOMMANDS:
         add(sub)
+    for command in _commands(parser):
+        if command is not parser:
+            command.add_argument("--database-url", default=argparse.SUPPRESS, help=DATABASE_URL_HELP)
     return parser
 
 

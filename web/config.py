@@ -9,6 +9,16 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 MEGABYTE = 1024 * 1024
 
 
+def instance_dir() -> Path:
+    """Where the embedded database and the secret key live: $CHITHI_INSTANCE_DIR, else `instance/`
+    in the source checkout, else `instance/` in the working directory (an installed package)."""
+    configured = os.environ.get("CHITHI_INSTANCE_DIR", "").strip()
+    if configured:
+        return Path(configured)
+    base = REPO_ROOT if (REPO_ROOT / "setup.cfg").is_file() else Path.cwd()
+    return base / "instance"
+
+
 def default_database_url(instance_path: str | Path) -> str:
     """The embedded SQLite database of `make run`: <instance>/chithi.db."""
     return f"sqlite:///{Path(instance_path) / 'chithi.db'}"
@@ -50,7 +60,7 @@ def config_from_env(instance_path: str | Path) -> dict:
     return {
         "DATABASE_URL": os.environ.get("DATABASE_URL", "").strip() or None,
         "SECRET_KEY": os.environ.get("SECRET_KEY", "").strip() or None,
-        "WORKFLOWS_DIR": os.environ.get("CHITHI_WORKFLOWS_DIR", "").strip() or None,
+        "WORKFLOWS_DIR": None,  # tests may point at other models; else engine.resources finds them
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", 10 * MEGABYTE)),
         "SESSION_COOKIE_NAME": "chithi_session",
         "SESSION_COOKIE_HTTPONLY": True,

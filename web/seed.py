@@ -9,13 +9,13 @@ from pathlib import Path
 from engine.accounts import Actor
 from engine.directives.life import directive_summary, import_directive, list_visible
 from engine.directory.service import load_reference_data
+from engine.resources import workflows_dir
 
-from .config import REPO_ROOT
 
 DEMO_PASSWORD = "chithi-demo"
 DEMO_BODY = "LS.UBND"
 SAMPLE_PROCESS = "sample_incoming"
-SEED_DIRECTIVE = REPO_ROOT / "workflows" / "directives" / "langson-2024-ct-ubnd.yaml"
+SEED_DIRECTIVE = "langson-2024-ct-ubnd.yaml"  # in workflows/directives/
 SEED_ACTOR = Actor("seed", "Dữ liệu mẫu", ("admin",), None)
 
 
@@ -87,11 +87,12 @@ def ensure_sample_instance(eng) -> tuple[int, bool]:
     return instance.id, True
 
 
-def ensure_seed_directive(eng, path: Path = SEED_DIRECTIVE) -> tuple[int, bool]:
+def ensure_seed_directive(eng, path: Path | None = None) -> tuple[int, bool]:
     """The id of the newest directive, importing the Lạng Sơn seed if there is none; (id, imported_now)."""
     existing = list_visible(eng, SEED_ACTOR, limit=1)
     if existing:
         return existing[0]["id"], False
+    path = path or workflows_dir() / "directives" / SEED_DIRECTIVE
     directive_id, _instance_id = import_directive(eng, path, actor=SEED_ACTOR)
     return directive_id, True
 

@@ -18,12 +18,12 @@ from pathlib import Path
 from ..accounts import Actor
 from ..clock import FrozenClock
 from ..db import upgrade
+from ..resources import workflows_dir
 from .life import import_directive, national_only, update_draft
 from .paperwork import vn_date
 
-REPO = Path(__file__).resolve().parents[2]
-CANTHO = REPO / "workflows" / "directives" / "cantho-2022-ct-tu.yaml"
-LANGSON = REPO / "workflows" / "directives" / "langson-2024-ct-ubnd.yaml"
+CANTHO = "cantho-2022-ct-tu.yaml"  # seed descriptions in workflows/directives/
+LANGSON = "langson-2024-ct-ubnd.yaml"
 
 
 DEMO_PEOPLE = {("clerk", "CT.TU"): "Nguyễn Thị Thu", ("unit_head", "CT.TU"): "Trần Văn Minh",
@@ -248,10 +248,11 @@ def run_demo(out_dir: Path, database_url: str | None = None) -> list[StageRow]:
                 if not engine.accounts.exists(person(role, body).username):
                     engine.accounts.create_user(person(role, body).username, name, "chithi-demo", [role], body)
             desk, rec = Desk(engine, clock), Recorder(engine, clock)
-            life_of(desk, rec, CANTHO, "Cần Thơ 2022 (Đảng)", route="party", consult=None, return_at="sign",
+            seeds = workflows_dir() / "directives"
+            life_of(desk, rec, seeds / CANTHO, "Cần Thơ 2022 (Đảng)", route="party", consult=None, return_at="sign",
                     signer={"signer": "deputy_secretary"}, late_body=None)
             desk.move_to(datetime(2024, 5, 20, 1, 0, tzinfo=timezone.utc))
-            life_of(desk, rec, LANGSON, "Lạng Sơn 2024 (Nhà nước)", route="state", consult="LS.CA,LS.SYT",
+            life_of(desk, rec, seeds / LANGSON, "Lạng Sơn 2024 (Nhà nước)", route="state", consult="LS.CA,LS.SYT",
                     return_at="office", signer={"signer": "chairman", "on_behalf": False},
                     late_body="LS.SYT", intake=True)
             with engine.db.session() as s:

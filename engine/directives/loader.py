@@ -94,6 +94,15 @@ def _cross_checks(data: dict) -> list[FieldProblem]:
                 f"$.assignments[{n}].section_ref",
                 f"không có mục {ref!r} trong văn bản; dùng nhãn mục như {sorted(refs)[:6]} (unknown section label)",
             ))
+    for n, a in enumerate(data.get("assignments") or []):
+        for k, task in enumerate(a.get("tasks") or []):
+            if task[:1].islower():
+                problems.append(FieldProblem(
+                    f"$.assignments[{n}].tasks[{k}]",
+                    f"nhiệm vụ {task!r} bắt đầu bằng chữ thường: có lẽ một câu đã bị tách ở dấu phẩy "
+                    "(trong YAML, [a, b] là hai nhiệm vụ); đặt cả câu trong dấu ngoặc kép "
+                    "(a task starts lower-case: one sentence split at a comma? quote it)",
+                ))
     recipients = data.get("recipients") or []
     for n, r in enumerate(recipients):
         if r.get("is_archive") and n != len(recipients) - 1:

@@ -16,9 +16,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from ..errors import FieldProblem, FormError, NotFound
+from ..resources import workflows_dir
 from .models import Body
 
-DEFAULT_PATH = Path(__file__).resolve().parents[2] / "workflows" / "directory" / "bodies.yaml"
 _FIELDS = ("name", "short_names", "symbol", "kind", "parent_code", "province", "valid_from",
            "valid_to", "successors", "note")
 
@@ -107,7 +107,7 @@ def _check_references(entries: list[dict]) -> None:
 
 def load_bodies(session: Session, path: str | Path | None = None) -> int:
     """Upsert every body of the YAML file (default: the shipped one); returns how many were read."""
-    data = yaml.safe_load(Path(path or DEFAULT_PATH).read_text(encoding="utf-8")) or {}
+    data = yaml.safe_load(Path(path or workflows_dir() / "directory" / "bodies.yaml").read_text(encoding="utf-8")) or {}
     entries = data.get("bodies") or []
     _check_references(entries)
     existing = {b.code: b for b in session.scalars(select(Body))}

@@ -21,13 +21,13 @@ from jinja2.exceptions import SecurityError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..errors import ChithiError, FieldProblem, FormError, NotFound
+from ..resources import templates_dir
 from . import docxkit as kit
 from . import rules
 from .blocks import write_block
 from .kinds import BLOCK_KEYS, INLINE_KEYS, DocumentContext, check_side, kind_spec
 from .samples import sample_context
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 MAX_TEMPLATE_BYTES = 2 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 30 * 1024 * 1024
 MAX_VALUE_CHARS = 20_000
@@ -70,7 +70,7 @@ def _environment() -> SandboxedEnvironment:
 def shipped_template(kind: str, side: str) -> bytes:
     """The shipped template of a kind and side from templates/ (built by templates/build.py)."""
     kind_spec(kind)
-    path = TEMPLATES_DIR / f"{kind}.{check_side(side)}.docx"
+    path = templates_dir() / f"{kind}.{check_side(side)}.docx"
     if not path.exists():
         raise NotFound(f"thiếu mẫu {path.name}; chạy python templates/build.py")
     return path.read_bytes()

@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session
 from ..directives.model import Instrument, Side
 from ..directory.models import Body
 from ..errors import FieldProblem, FormError, InvalidState, NotFound
+from ..resources import workflows_dir
 from .models import NumberCounter, OutgoingEntry, PartyTerm
 
-DEFAULT_TERMS_PATH = Path(__file__).resolve().parents[2] / "workflows" / "directory" / "party_terms.yaml"
 
 
 def _require_write_lock(session: Session) -> None:
@@ -71,7 +71,7 @@ def add_party_term(session: Session, issuer_code: str, label: str, start: date, 
 
 def load_party_terms(session: Session, path: str | Path | None = None) -> int:
     """Upsert the Party terms of the YAML file (default: the shipped one); returns how many."""
-    entries = (yaml.safe_load(Path(path or DEFAULT_TERMS_PATH).read_text(encoding="utf-8")) or {}).get("terms") or []
+    entries = (yaml.safe_load(Path(path or workflows_dir() / "directory" / "party_terms.yaml").read_text(encoding="utf-8")) or {}).get("terms") or []
     for e in entries:
         add_party_term(session, e["issuer"], str(e["label"]), e["start"], e.get("end"))
     return len(entries)

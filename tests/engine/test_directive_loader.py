@@ -74,3 +74,16 @@ def test_broken_yaml_is_a_form_error_with_the_line():
 def test_yaml_dates_and_iso_strings_are_equivalent(data):
     text = yaml.safe_dump(data, allow_unicode=True).replace("'2024-05-16'", "2024-05-16")
     assert load_directive_text(text).implements.date.isoformat() == "2024-05-16"
+
+
+def test_a_task_sentence_split_at_its_comma_by_yaml_is_refused(data):
+    """`tasks: [Phối hợp thông tin, truyền thông về Kỳ thi]` is two YAML items, not one task."""
+    data["assignments"][0]["tasks"] = yaml.safe_load("[Phối hợp thông tin, truyền thông về Kỳ thi]")
+    found = problems(data)
+    assert list(found) == ["$.assignments[0].tasks[1]"] and "dấu ngoặc kép" in found["$.assignments[0].tasks[1]"]
+
+
+def test_every_task_of_the_shipped_seeds_is_one_sentence():
+    for path in SEED.parent.glob("*.yaml"):
+        for a in load_directive_file(path).assignments:
+            assert all(t[:1].isupper() for t in a.tasks), (path.name, a.tasks)

@@ -8,8 +8,8 @@ import pytest
 
 from engine.directives.loader import load_directive_file
 from engine.directory.models import Body
+from engine.resources import workflows_dir
 from engine.directory.service import (
-    DEFAULT_PATH,
     bodies_valid_on,
     check_recipients,
     find_bodies,
@@ -43,7 +43,7 @@ def test_loading_twice_upserts_without_duplicates_and_applies_changes(database, 
         assert load_bodies(s) == first
         assert s.query(Body).count() == first
     changed = tmp_path / "bodies.yaml"
-    changed.write_text(DEFAULT_PATH.read_text(encoding="utf-8").replace(
+    changed.write_text((workflows_dir() / "directory" / "bodies.yaml").read_text(encoding="utf-8").replace(
         "name: Sở Y tế tỉnh Lạng Sơn", "name: Sở Y tế tỉnh Lạng Sơn (mới)"), encoding="utf-8")
     with database.session() as s:
         load_bodies(s, changed)

@@ -8,9 +8,9 @@ import pytest
 
 from engine.accounts import Actor
 from engine.models import ProcessInstance
-from engine.runtime import WORKFLOWS_DIR
+from engine.resources import workflows_dir
 
-SHIPPED = sorted(p.name for p in WORKFLOWS_DIR.glob("*.bpmn"))
+SHIPPED = sorted(p.name for p in workflows_dir().glob("*.bpmn"))
 ANYONE = Actor("tester", "Kiểm thử", ("admin",), None)
 
 

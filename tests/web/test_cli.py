@@ -6,8 +6,9 @@ import io
 import pytest
 
 from engine.app import build_engine
+from engine.resources import workflows_dir
 from web.cli import build_parser, main
-from web.seed import DEMO_PASSWORD, DEMO_USERS, SAMPLE_PROCESS
+from web.seed import DEMO_PASSWORD, DEMO_USERS, SAMPLE_PROCESS, SEED_DIRECTIVE
 
 
 def test_seed_is_idempotent_and_prints_the_demo_logins(db_url, capsys):
@@ -69,3 +70,14 @@ def test_serve_takes_the_port_from_the_environment(monkeypatch):
 def test_a_subcommand_is_required():
     with pytest.raises(SystemExit):
         build_parser().parse_args([])
+
+
+def test_every_command_takes_the_database_url_after_its_arguments_too(db_url, capsys):
+    seed = str(workflows_dir() / "directives" / SEED_DIRECTIVE)
+    assert main(["db", "upgrade", "--database-url", db_url]) == 0
+    assert main(["directive", "import", seed, "--database-url", db_url]) == 0
+    assert "Created directive #1" in capsys.readouterr().out
+    parser = build_parser()
+    assert parser.parse_args(["--database-url", "sqlite:///a.db", "seed"]).database_url == "sqlite:///a.db"
+    assert parser.parse_args(["seed", "--database-url", "sqlite:///b.db"]).database_url == "sqlite:///b.db"
+    assert parser.parse_args(["seed"]).database_url is None

@@ -1,0 +1,63 @@
+"""Long runs, kept out of `make test` and run by `make soak` (and CI): many timers under several
+scheduler processes, and both demo directives walked through their whole life on each database."""
+from __future__ import annotations
+
+import multiprocessing
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import text
+
+from engine.accounts import cheap_hasher
+from engine.app import build_engine
+from engine.clock import FrozenClock
+from tests.engine.test_timers import WAIT
+
+pytestmark = pytest.mark.soak
+
+TIMERS = 1_000
+SCHEDULERS = 3
+
+
+def _scheduler(url: str, now_iso: str, out) -> None:
+    eng = build_engine(url, clock=FrozenClock(datetime.fromisoformat(now_iso)))
+    try:
+        sweep = eng.fire_due_timers()
+        out.put((sweep.fired, sweep.failed))
+    finally:
+        eng.db.dispose()
+
+
+def test_a_thousand_timers_fire_exactly_once_under_three_scheduler_processes(db_url, clock):
+    eng = build_engine(db_url, clock=clock, password_hasher=cheap_hasher())
+    try:
+        eng.deploy_xml(WAIT)
+        for _ in range(TIMERS):
+            eng.start_instance("wait_then_act", body_code="LS.UBND")
+        due = clock.now() + timedelta(hours=2)
+        ctx = multiprocessing.get_context("spawn")
+        out = ctx.Queue()
+        procs = [ctx.Process(target=_scheduler, args=(db_url, due.isoformat(), out)) for _ in range(SCHEDULERS)]
+        for p in procs:
+            p.start()
+        results = [out.get(timeout=600) for _ in procs]
+        for p in procs:
+            p.join(timeout=60)
+        assert sum(fired for fired, _ in results) == TIMERS and all(failed == 0 for _, failed in results)
+        with eng.db.session() as s:
+            counts = s.execute(text("SELECT count(*) FROM audit_event WHERE action = 'timer_fired' "
+                                    "GROUP BY instance_id HAVING count(*) <> 1")).all()
+            assert counts == []
+            waiting = s.execute(text("SELECT count(*) FROM human_task WHERE element_id = 'Act' "
+                                     "AND status = 'ready'")).scalar()
+        assert waiting == TIMERS
+    finally:
+        eng.db.dispose()
+
+
+def test_both_demo_directives_live_from_import_to_archive(db_url, tmp_path):
+    from engine.directives.demo import run_demo
+
+    rows = run_demo(tmp_path / "out", db_url)
+    assert {row.directive for row in rows} == {"Cần Thơ 2022 (Đảng)", "Lạng Sơn 2024 (Nhà nước)"}
+    assert len(list((tmp_path / "out").rglob("*.docx"))) > 100
