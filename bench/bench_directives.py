@@ -16,9 +16,9 @@ from pathlib import Path
 
 import yaml
 
-from engine.accounts import cheap_hasher
+from engine.kernel.accounts import cheap_hasher
 from engine.app import build_engine
-from engine.clock import FrozenClock
+from engine.kernel.clock import FrozenClock
 from engine.directives.demo import Desk, person
 from engine.directives.life import import_directive
 

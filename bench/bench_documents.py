@@ -10,10 +10,10 @@ import time
 from datetime import date
 from pathlib import Path
 
-from engine.directives.loader import load_directive_file
+from engine.model.loader import load_directive_file
 from engine.documents import KINDS, build_context, preview_html, render_document, validate_template
 from engine.documents.render import shipped_template
-from engine.documents.samples import sample_extras
+from engine.documents.kinds import sample_extras
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = {"state": REPO / "workflows/directives/langson-2024-ct-ubnd.yaml",

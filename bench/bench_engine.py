@@ -13,9 +13,9 @@ from pathlib import Path
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
-from engine.accounts import Actor
+from engine.kernel.accounts import Actor
 from engine.app import build_engine
-from engine.clock import FrozenClock
+from engine.kernel.clock import FrozenClock
 
 from .common import fresh_pg_database
 
@@ -68,7 +68,7 @@ def bench_step(url: str, n: int = 20, rounds: int = 5) -> dict:
     eng = _engine(url)
     eng.deploy_xml(sequential(n))
     with eng.db.session() as s:
-        spec, subs = eng._spec(s, eng.latest_definition(s, "seq").id)
+        spec, subs = eng.definitions.spec(s, eng.definitions.latest(s, "seq").id)
     mem, persisted = [], []
     for _ in range(rounds):
         wf = BpmnWorkflow(spec, subs, script_engine=eng.script_engine)
@@ -108,7 +108,7 @@ def bench_fanout(url: str, sizes=(10, 1000), sample: int = 30, warmup: int = 5) 
         for child in children[:sample]:
             body = Actor("officer", "x", ("body_officer",), child.body_code)
             task = eng.inbox(body)[0]
-            eng._cache.clear()  # cold, as in production where another worker saved it last
+            eng.instances.forget_cached()  # cold, as in production where another worker saved it last
             t0 = time.perf_counter()
             eng.complete_task(task.id, body, {})
             costs.append(time.perf_counter() - t0)
@@ -125,7 +125,7 @@ def bench_inbox(url: str, open_tasks: int = 100_000, queries: int = 200) -> dict
     """p95 of the inbox query with `open_tasks` open tasks spread over 500 bodies and 6 roles."""
     from sqlalchemy import insert
 
-    from engine.models import HumanTask, ProcessDefinition, ProcessInstance
+    from engine.kernel.models import HumanTask, ProcessDefinition, ProcessInstance
 
     eng = _engine(url)
     now = datetime(2024, 5, 20, tzinfo=timezone.utc)

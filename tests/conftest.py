@@ -9,9 +9,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from engine.clock import FrozenClock
-from engine.db import Database, upgrade
-from engine.models import all_metadata
+from engine.kernel.clock import FrozenClock
+from engine.kernel.db import Database, upgrade
+from engine.app import all_metadata
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])

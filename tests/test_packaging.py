@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from engine import resources
+from engine.kernel import resources
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -23,7 +23,7 @@ def test_the_wheel_holds_everything_the_product_reads_at_run_time(tmp_path):
     data = "chithi-0.1.0.data/data/share/chithi/"
     expected = {
         "engine/migrations/env.py", "engine/migrations/script.py.mako",
-        "engine/directives/schema.json", "web/templates/base.html", "web/templates/tasks/task.html",
+        "engine/model/schema.json", "web/templates/base.html", "web/templates/tasks/task.html",
         "web/static/style.css", data + "templates/directive_final.state.docx",
         data + "workflows/directive_life.bpmn", data + "workflows/directory/bodies.yaml",
         data + "workflows/directives/langson-2024-ct-ubnd.yaml",

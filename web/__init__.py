@@ -1,4 +1,5 @@
-"""The web front of chithi: a Flask application factory wiring one blueprint per feature."""
+"""The web front of chithi: a Flask application factory wiring the app's own blueprints and every
+feature package (web/features.py)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -22,11 +23,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False  # Vietnamese stays readable in API responses
     _init_engine(app)
 
-    from . import (api, auth, csrf, definitions_api, directives, directives_api, documents, errors, filters,
-                   headers, tasks, templates_admin)
+    from . import api, auth, csrf, definitions_api, errors, features, filters, headers, tasks
 
-    for module in (filters, errors, headers, csrf, auth, tasks, api, directives_api, definitions_api, directives,
-                   documents, templates_admin):
+    # The app's own parts, then every feature package of web/ (web/features.py finds them).
+    for module in (filters, errors, headers, csrf, auth, tasks, api, definitions_api, features):
         module.init_app(app)
     return app
 

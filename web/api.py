@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from flask import Blueprint, Flask, current_app, jsonify, request
 
-from engine.errors import PermissionDenied
+from engine.kernel.errors import PermissionDenied
 
 from .auth import current_actor, login_required
 from .context import get_engine, get_visible_instance, is_admin

@@ -1,5 +1,6 @@
-"""The `chithi` command: `db upgrade`, `seed`, `serve`, `scheduler`, `user add`. Each subcommand is one small
-`add_*` function registering its parser and handler; add yours to SUBCOMMANDS."""
+"""The `chithi` command: `db upgrade`, `seed`, `serve`, `scheduler`, `user add`, and the commands of
+every feature package (web/features.py). Each subcommand is one small `add_*` function registering its
+parser and handler."""
 from __future__ import annotations
 
 import argparse
@@ -8,9 +9,10 @@ import os
 import signal
 import sys
 
-from engine.errors import ChithiError
+from engine.kernel.errors import ChithiError
 
 from .config import database_url_from_env, instance_dir
+from .features import add_cli_commands
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -26,6 +28,18 @@ def open_engine(args: argparse.Namespace):
     from engine.app import build_engine
 
     return build_engine(database_url(args))
+
+
+def acting_account(eng, username: str):
+    """The Actor a command acts as: `system` (an administrator), or an active account."""
+    from engine.kernel.accounts import SYSTEM
+
+    if username == SYSTEM.username:
+        return SYSTEM
+    actor = eng.accounts.get(username)
+    if actor is None:
+        raise SystemExit(f"error: no active user {username!r}")
+    return actor
 
 
 # --- db upgrade -------------------------------------------------------------------------------
@@ -168,10 +182,7 @@ def add_user(sub) -> None:
     add.set_defaults(handler=cmd_user_add)
 
 
-from .cli_directives import add_commands as add_directive_commands  # noqa: E402
-from .cli_templates import add_template_commands  # noqa: E402
-
-SUBCOMMANDS = (add_db, add_seed, add_serve, add_scheduler, add_user, add_directive_commands, add_template_commands)
+SUBCOMMANDS = (add_db, add_seed, add_serve, add_scheduler, add_user)  # the app's own; features add theirs
 
 
 DATABASE_URL_HELP = "default: $DATABASE_URL or sqlite:///<repo>/instance/chithi.db"
@@ -195,6 +206,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for add in SUBCOMMANDS:
         add(sub)
+    add_cli_commands(sub)
     for command in _commands(parser):
         if command is not parser:
             command.add_argument("--database-url", default=argparse.SUPPRESS, help=DATABASE_URL_HELP)

@@ -60,7 +60,7 @@ def config_from_env(instance_path: str | Path) -> dict:
     return {
         "DATABASE_URL": os.environ.get("DATABASE_URL", "").strip() or None,
         "SECRET_KEY": os.environ.get("SECRET_KEY", "").strip() or None,
-        "WORKFLOWS_DIR": None,  # tests may point at other models; else engine.resources finds them
+        "WORKFLOWS_DIR": None,  # tests may point at other models; else engine.kernel.resources finds them
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", 10 * MEGABYTE)),
         "SESSION_COOKIE_NAME": "chithi_session",
         "SESSION_COOKIE_HTTPONLY": True,

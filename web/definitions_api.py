@@ -11,7 +11,7 @@ from dataclasses import asdict
 
 from flask import Blueprint, Flask, jsonify, request
 
-from engine.errors import PermissionDenied
+from engine.kernel.errors import PermissionDenied
 
 from .auth import current_actor, login_required
 from .context import get_engine, is_admin

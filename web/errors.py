@@ -7,7 +7,7 @@ import logging
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from engine.errors import ChithiError
+from engine.kernel.errors import ChithiError
 
 from .context import wants_json
 

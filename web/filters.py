@@ -1,22 +1,13 @@
-"""Vietnamese labels and date formats for templates. Times are stored in UTC and shown in
-Vietnam's time (UTC+7, no daylight saving)."""
+"""Vietnamese labels and date formats for templates. Times are stored in UTC and shown on the office
+clock (engine.kernel.calendar: Vietnam, UTC+7)."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 
 from flask import Flask
 
-VIETNAM = timezone(timedelta(hours=7), "ICT")
-
-ROLE_LABELS = {
-    "clerk": "Chuyên viên",
-    "leader": "Lãnh đạo",
-    "records_clerk": "Văn thư",
-    "admin": "Quản trị hệ thống",
-    "unit_head": "Trưởng phòng",
-    "office_reviewer": "Văn phòng (kiểm tra thể thức)",
-    "body_officer": "Cán bộ đơn vị",
-}
+from engine.kernel.calendar import local
+from engine.office.roles import role_label
 
 INSTANCE_STATUS_LABELS = {
     "running": "Đang xử lý",
@@ -34,13 +25,13 @@ TASK_STATUS_LABELS = {
 }
 
 
-def vn_datetime(value: datetime | None) -> str:
-    """dd/mm/yyyy HH:MM in Vietnam's time; empty for None."""
+def vn_datetime(value: datetime | str | None) -> str:
+    """dd/mm/yyyy HH:MM in Vietnam's time (aware datetimes or ISO strings); empty for None."""
     if value is None:
         return ""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return local(value).strftime("%d/%m/%Y %H:%M")
 
 
 def vn_date(value: date | datetime | str | None) -> str:
@@ -53,19 +44,13 @@ def vn_date(value: date | datetime | str | None) -> str:
         except ValueError:
             return value
     if isinstance(value, datetime):
-        value = value.astimezone(VIETNAM) if value.tzinfo else value
-        value = value.date()
+        value = local(value).date() if value.tzinfo else value.date()
     return value.strftime("%d/%m/%Y")
 
 
 def is_overdue(task, now: datetime) -> bool:
     """True when the task has a due time that has passed."""
     return task.due_at is not None and task.due_at < now
-
-
-def role_label(role: str | None) -> str:
-    """The Vietnamese name of a role code."""
-    return ROLE_LABELS.get(role or "", role or "")
 
 
 def init_app(app: Flask) -> None:

@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from engine.accounts import Actor
+from engine.kernel.accounts import Actor
 from engine.directives.life import directive_summary, import_directive, list_visible
-from engine.directory.service import load_reference_data
-from engine.resources import workflows_dir
+from engine.registers.numbering import load_reference_data
+from engine.kernel.resources import workflows_dir
 
 
 DEMO_PASSWORD = "chithi-demo"

@@ -2,14 +2,14 @@
 Views only parse, call the engine and render; the engine decides who may do what."""
 from __future__ import annotations
 
-from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, url_for
 
-from engine.errors import ConflictError, FormError, InvalidState
-from engine.forms import validate_submission
+from engine.kernel.errors import ConflictError, FormError, InvalidState
+from engine.kernel.forms import validate_submission
 
 from .auth import current_actor, login_required
 from .context import get_engine, get_visible_instance
-from .directives import task_directive_context
+from .features import task_panels
 from .errors import message_for
 from .forms import initial_values, parse_task_form
 
@@ -35,7 +35,7 @@ def _render_task(task, values, errors=None, alert=None, status=200):
     # After a refused POST the form is shown again with what was typed, even if the task closed.
     return render_template("tasks/task.html", task=task, values=values, errors=errors or {}, alert=alert,
                            keep_input=status != 200, now=get_engine().clock.now(),
-                           directive=task_directive_context(task, current_actor())), status
+                           panels=task_panels(current_app, task, current_actor())), status
 
 
 def _engine_form_errors(fields, parsed) -> dict[str, str]:

@@ -15,12 +15,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from ..accounts import Actor
-from ..clock import FrozenClock
-from ..db import upgrade
-from ..resources import workflows_dir
+from ..kernel.accounts import Actor
+from ..kernel.calendar import local, local_date
+from ..kernel.clock import FrozenClock
+from ..kernel.db import upgrade
+from ..kernel.resources import workflows_dir
+from ..documents import KINDS
+from ..model.loader import load_directive_file
 from .life import import_directive, national_only, update_draft
-from .paperwork import vn_date
+from .store import directive_of
 
 CANTHO = "cantho-2022-ct-tu.yaml"  # seed descriptions in workflows/directives/
 LANGSON = "langson-2024-ct-ubnd.yaml"
@@ -157,21 +160,21 @@ def _assigned_bodies(desk: Desk, issuer: str) -> list[str]:
 def run_intake(desk: Desk, rec: Recorder, path: Path, label: str, route: str) -> tuple[int, str]:
     """Intake of the national directive, then the drafter uploads the full draft description."""
     start = national_only(path)
-    _, iid = import_directive(desk.engine, start, actor="records_clerk")
     issuer = start["receiver"]["issuer_code"]
+    _, iid = import_directive(desk.engine, start, actor=person("records_clerk", issuer))
     national = start["national"]
     desk.do("records_clerk", issuer, "Task_register_incoming",
-            {"received_on": vn_date(desk.clock.now()).isoformat(), "urgency": "khan"})
+            {"received_on": local_date(desk.clock.now()).isoformat(), "urgency": "khan"})
     rec.row(label, "1. Tiếp nhận", f"Vào sổ văn bản đến {national['number']}/{national['symbol']}", "records_clerk")
     desk.do("leader", issuer, "Task_assign", {"handling_unit": start["receiver"].get("drafting_unit", "VP"),
-                                              "deadline": (vn_date(desk.clock.now()) + timedelta(days=7)).isoformat(),
+                                              "deadline": (local_date(desk.clock.now()) + timedelta(days=7)).isoformat(),
                                               "instruction": "Giao đơn vị tham mưu dự thảo chỉ thị của UBND tỉnh."})
     rec.row(label, "1. Tiếp nhận", "Lãnh đạo giao đơn vị chủ trì, thời hạn, ý kiến chỉ đạo", "leader")
     desk.do("clerk", issuer, "Task_propose", {"route": route, "subject": "Về việc tăng cường chỉ đạo Kỳ thi",
                                               "reason": "Nội dung cần chỉ đạo nhiều cơ quan"})
-    did = desk.engine.get_instance(iid).directive_id
+    did = directive_of(desk.engine.get_instance(iid))
     rec.row(label, "2. Chọn hình thức", f"Đề xuất hình thức: {route}; tạo hồ sơ chỉ thị #{did}", "clerk")
-    update_draft(desk.engine, did, path, actor="clerk")
+    update_draft(desk.engine, did, path, actor=person("clerk", issuer))
     return did, issuer
 
 
@@ -182,8 +185,8 @@ def life_of(desk: Desk, rec: Recorder, path: Path, label: str, *, route: str, co
     if intake:
         did, issuer = run_intake(desk, rec, path, label, route)
     else:
-        did, iid = import_directive(eng, path, actor="clerk")
-        issuer = eng.get_instance(iid).body_code
+        issuer = load_directive_file(path).issuer_code
+        did, iid = import_directive(eng, path, actor=person("clerk", issuer))
         rec.row(label, "1. Tiếp nhận", f"Nhập mô tả chỉ thị {path.name} (bắt đầu ở soạn thảo)", "clerk")
         desk.do("unit_head", issuer, "Task_choose", {"route": route, "reason": "Theo chỉ đạo của cấp trên"})
         rec.row(label, "2. Chọn hình thức", f"Hình thức: {route}", "unit_head")
@@ -219,7 +222,7 @@ def life_of(desk: Desk, rec: Recorder, path: Path, label: str, *, route: str, co
         rec.row(label, "3. Soạn thảo", "Dự thảo lần 2, thẩm định lại", "clerk")
     desk.do("leader", issuer, sign_task, {**approve, **signer})
     rec.row(label, "4. Ký", "Ký ban hành", "leader")
-    desk.do("records_clerk", issuer, "Task_issue", {"issued_on": vn_date(desk.clock.now()).isoformat()})
+    desk.do("records_clerk", issuer, "Task_issue", {"issued_on": local_date(desk.clock.now()).isoformat()})
     rec.row(label, "5. Ban hành", "Cấp số, đăng ký, phát hành; giao nhiệm vụ", "records_clerk")
     run_followup(desk, rec, label, issuer, late_body)
     rec.row(label, "7. Theo dõi", "Tổng hợp báo cáo các cơ quan", "clerk")
@@ -269,7 +272,7 @@ def format_table(rows: list[StageRow]) -> str:
     """The stage table as plain text: directive, stage, step, time (Vietnam), actor, documents."""
     lines = [f"{'Chỉ thị':<26} {'Giai đoạn':<18} {'Thời điểm (GMT+7)':<17} {'Người làm':<15} Bước / văn bản"]
     for r in rows:
-        when = r.at.astimezone(timezone(timedelta(hours=7))).strftime("%Y-%m-%d %H:%M")
+        when = local(r.at).strftime("%Y-%m-%d %H:%M")
         lines.append(f"{r.directive:<26} {r.stage:<18} {when:<17} {r.actor:<15} {r.step}")
         lines += [f"{'':<80}  ↳ {d}" for d in _short(r.documents)]
     return "\n".join(lines)
@@ -281,13 +284,13 @@ def _short(documents: list[str]) -> list[str]:
         return documents
     kinds: dict[str, list[str]] = {}
     for name in documents:
-        kinds.setdefault(next((k for k in KIND_NAMES if k in name), "other"), []).append(name)
+        title = next((spec.title for spec in KINDS.values() if f"-{spec.file_stem}" in name), "Khác")
+        kinds.setdefault(title, []).append(name)
     return [f"{len(names)} × {kind} ({names[0]} … {names[-1]})" if len(names) > 1 else names[0]
             for kind, names in kinds.items()]
 
 
-KIND_NAMES = ("submission_slip", "directive_draft", "directive_final", "transmittal_letter", "reminder_letter",
-              "chasing_letter", "body_report", "consolidated_report", "closeout_report", "register_page")
+
 
 
 def main(out_dir: Path, database_url: str | None = None) -> int:

@@ -7,10 +7,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import update
 
-from ..services import ServiceCall
+from ..kernel.services import StepContext
 from . import store
-from .codec import cycle_from_dict
-from .model import ReportingCycle
+from ..model.codec import cycle_from_dict
+from ..model.directive import ReportingCycle
 from .paperwork import directive_header, directive_id_of, generate, load_for_body_step, load_for_step
 from .reports import report_periods, report_status, submit_report
 
@@ -25,7 +25,7 @@ def _deadline(cycle: ReportingCycle | None, fallback: datetime) -> datetime:
     return periods[-1].due_at + timedelta(days=cycle.chase_after_days + cycle.escalate_after_days + 1)
 
 
-def distribute(call: ServiceCall, params: dict) -> dict:
+def distribute(call: StepContext, params: dict) -> dict:
     """Start one follow-up instance per assigned body; the parent hears `followup_done` when all end."""
     did, row, d = load_for_step(call)
     rows = [a for a in store.assignments_of(call.session, did) if a.body_code]
@@ -36,20 +36,17 @@ def distribute(call: ServiceCall, params: dict) -> dict:
               "issuer_code": d.issuer_code, "ack_remind_at": ack_at, "header": header} for a in rows]
     deadline = max([_deadline(cycle_from_dict(a.cycle), fallback) for a in rows], default=fallback)
 
-    def create() -> None:
-        ids = call.engine.start_children(call.session, call.instance, process_id="directive_followup",
-                                         items=items, group="followup", done_message="followup_done",
-                                         actor=call.actor)
+    def remember(ids: list[int]) -> None:
         for a, iid in zip(rows, ids):
             a.followup_instance_id = iid
 
-    if items:
-        call.after_save(create)
+    call.start_children("directive_followup", items, group="followup", done_message="followup_done",
+                        then=remember)
     store.set_stage(call.session, did, "following_up" if items else "distributed", actor=call.actor, now=call.now)
     return {"group": "followup", "count": len(items), "deadline_at": deadline.isoformat()}
 
 
-def plan_reports(call: ServiceCall, params: dict) -> dict:
+def plan_reports(call: StepContext, params: dict) -> dict:
     """The body's report periods with due, reminder, chasing and escalation times (ISO, for timers)."""
     item = call.data["item"]
     assignment = call.session.get(store.AssignmentRow, item["assignment_id"])
@@ -72,19 +69,19 @@ def _period_label(p) -> str:
     return f"báo cáo cuối kỳ, {span}" if p.is_final else f"kỳ {p.index + 1}, {span}"
 
 
-def acknowledge(call: ServiceCall, params: dict) -> dict:
+def acknowledge(call: StepContext, params: dict) -> dict:
     """The assigned body confirmed it received its tasks."""
     row = store.acknowledge_assignment(call.session, directive_id_of(call), call.data["item"]["body_code"], call.now)
     return {"acknowledged_at": row.acknowledged_at.isoformat()}
 
 
-def send_reminder(call: ServiceCall, params: dict) -> dict:
+def send_reminder(call: StepContext, params: dict) -> dict:
     """Công văn nhắc: to a body that has not acknowledged (`what`="ack") or whose report is due soon."""
     did, row, d = load_for_body_step(call)
     return generate(call, did, row, d, "reminder_letter", what=str(params.get("what") or "report"))
 
 
-def send_chasing(call: ServiceCall, params: dict) -> dict:
+def send_chasing(call: StepContext, params: dict) -> dict:
     """Công văn đôn đốc to a body whose report is overdue (numbered, registered)."""
     did, row, d = load_for_body_step(call)
     out = generate(call, did, row, d, "chasing_letter")
@@ -93,7 +90,7 @@ def send_chasing(call: ServiceCall, params: dict) -> dict:
     return out
 
 
-def record_report(call: ServiceCall, params: dict) -> dict:
+def record_report(call: StepContext, params: dict) -> dict:
     """Store the body's report of the current period and render it as a document."""
     did, row, d = load_for_body_step(call)
     item, period = call.data["item"], call.data["period"]
@@ -108,28 +105,28 @@ def record_report(call: ServiceCall, params: dict) -> dict:
 STATUS_ROWS = {"on_time": "on_time", "late": "late", "pending": "on_time", "no_cycle": "on_time"}
 
 
-def aggregate_reports(call: ServiceCall, params: dict) -> dict:
+def aggregate_reports(call: StepContext, params: dict) -> dict:
     """Consolidated report of every assigned body; at the deadline the stragglers show as missing."""
     did, row, d = load_for_step(call)
     statuses = report_status(call.session, did, call.now)
     rows = [{"body": s.body_name, "status": STATUS_ROWS.get(s.state, "missing"),
              "summary": f"{s.on_time} đúng hạn, {s.late} chậm, {s.overdue} chưa nộp"} for s in statuses]
-    progress = call.engine.child_progress(call.session, call.instance.id, "followup")
+    progress = call.child_progress("followup")
     all_in = progress is None or progress[0] >= progress[1]
     doc = generate(call, did, row, d, "consolidated_report", rows=rows)
     return {"all_in": all_in, "bodies": len(rows), "rows": rows, "missing": sum(r["status"] == "missing" for r in rows),
             "document_id": doc["document_id"]}
 
 
-def close_directive(call: ServiceCall, params: dict) -> dict:
+def close_directive(call: StepContext, params: dict) -> dict:
     """The leader approved the summary report: the directive is done."""
     did = directive_id_of(call)
     store.set_stage(call.session, did, "closed", actor=call.actor, now=call.now)
-    open_followups = call.engine.running_children(call.session, call.instance.id)
+    open_followups = call.running_children()
     return {"closed_at": call.now.isoformat(), "followups_still_open": len(open_followups)}
 
 
-def archive(call: ServiceCall, params: dict) -> dict:
+def archive(call: StepContext, params: dict) -> dict:
     """Lập hồ sơ: the file code and the manifest of every stored document of the directive."""
     from ..documents import DocumentStore
 

@@ -8,17 +8,22 @@ directive is created at intake, once the leader has assigned it and the instrume
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
 from sqlalchemy import select
 
-from ..errors import FieldProblem, FormError, NotFound
-from .loader import validate_directive_data
-from .codec import directive_from_dict
-from .access import is_issuing_reader, reader_scope, scope_allows, visible_directives
-from .store import DirectiveRow, assignments_of, create_directive, get_directive_row
+from ..documents import DocumentStore, kind_spec
+from ..documents.store import DOCX_MIME
+from ..kernel.accounts import Actor
+from ..kernel.errors import FieldProblem, FormError, NotFound
+from ..model.loader import validate_directive_data
+from ..model.codec import directive_from_dict
+from .policy import is_issuing_reader, may_read_document, reader_scope, require_import, scope_allows, visible_directives
+from .store import DirectiveRow, assignments_of, create_directive, directive_ref, get_directive_row
 
 NATIONAL_FIELDS = ("number", "symbol", "issuer", "date")
 RECEIVER_FIELDS = ("issuer_code", "issuer_name", "issuer_symbol", "place")
@@ -66,46 +71,55 @@ def ensure_deployed(engine) -> None:
     with engine.db.session() as s:
         try:
             for pid in PROCESSES:
-                engine.latest_definition(s, pid)
+                engine.definitions.latest(s, pid)
             return
         except NotFound:
             pass
     engine.deploy_directory()
 
 
-def import_directive(engine, source: Path | str | dict, *, actor, fmt: str | None = None) -> tuple[int | None, int]:
+def import_directive(engine, source: Path | str | dict, *, actor: Actor,
+                     fmt: str | None = None) -> tuple[int | None, int]:
     """Validate a description, store the directive and start its life; (directive_id, instance_id).
 
     `source` is a file path, YAML/JSON text (`fmt` "yaml" default, or "json") or a parsed dict. For a
-    national-only description the directive id is None until intake creates it.
+    national-only description the directive id is None until intake creates it. The issuing body
+    (or the receiver, at intake) must be one `actor` may import for (engine/directives/policy.py).
     """
-    username = getattr(actor, "username", actor)
+    if not isinstance(actor, Actor):
+        raise TypeError("import_directive needs the acting Actor (its roles and body decide)")
+    username = actor.username
     data = _parse(source, fmt)
     if is_national_only(data):
         start = _check_national(data)
+        require_import(actor, start["receiver"]["issuer_code"])
         ensure_deployed(engine)
         national = start["national"]
         info = engine.start_instance("directive_intake", business_key=f"DEN-{national['number']}/{national['symbol']}",
                                      data=start, actor=username, body_code=start["receiver"]["issuer_code"])
         return None, info.id
     directive = directive_from_dict(validate_directive_data(data))
+    require_import(actor, directive.issuer_code)
     ensure_deployed(engine)
     with engine.transaction() as s:
         did = create_directive(s, directive, actor=username, clock=engine.clock)
-        row = engine.create_instance(s, "directive_life", business_key=f"CT-{did}", data={"directive_id": did},
-                                     actor=username, body_code=directive.issuer_code, directive_id=did)
+        row = engine.instances.create(s, "directive_life", business_key=f"CT-{did}", actor=username,
+                                      body_code=directive.issuer_code, ref=directive_ref(did))
         get_directive_row(s, did).instance_id = row.id
         return did, row.id
 
 
-def update_draft(engine, directive_id: int, source: Path | str | dict, *, actor, fmt: str | None = None) -> int:
+def update_draft(engine, directive_id: int, source: Path | str | dict, *, actor: Actor,
+                 fmt: str | None = None) -> int:
     """Replace the held draft with a full description (the drafter's upload); returns its version."""
     from .store import update_directive
 
     data = _parse(source, fmt)
     directive = directive_from_dict(validate_directive_data(data))
+    require_import(actor, directive.issuer_code)
     with engine.db.session(write=True) as s:
-        row = update_directive(s, directive_id, directive, getattr(actor, "username", actor), engine.clock.now())
+        require_import(actor, get_directive_row(s, directive_id).issuer_code)
+        row = update_directive(s, directive_id, directive, actor.username, engine.clock.now())
         return row.version
 
 
@@ -123,12 +137,11 @@ def national_only(source: Path | str | dict, fmt: str | None = None) -> dict:
 def directive_summary(engine, directive_id: int, actor=None) -> dict:
     """The directive as the API shows it: header, stage, process, assignments, comments, documents.
 
-    With an `actor`, by the rule of `engine/directives/access.py`: the issuing office (and
+    With an `actor`, by the rule of `engine/directives/policy.py`: the issuing office (and
     administrators) see everything; an assigned body sees the header, its own assignment and the
     documents it may read; a consulted department the header and the drafts it may read (no
     assignments); anyone else gets NotFound. A limited summary has `scope` and no `comments`.
     """
-    from ..documents import DocumentStore
     from .store import get_directive, list_comments
 
     with engine.db.session() as s:
@@ -163,7 +176,7 @@ def _document_json(doc) -> dict:
 
 def own_assignments(session, row, actor) -> list | None:
     """None when `actor` sees the directive in full, else its own assignments (empty for a consulted
-    department); NotFound when it may not see the directive (rule: engine/directives/access.py)."""
+    department); NotFound when it may not see the directive (rule: engine/directives/policy.py)."""
     scope = reader_scope(session, row, actor)
     if not scope.visible:
         raise NotFound(f"không có chỉ thị id={row.id}")
@@ -171,7 +184,7 @@ def own_assignments(session, row, actor) -> list | None:
 
 
 def list_visible(engine, actor, *, limit: int = 100) -> list[dict]:
-    """Directives `actor` may see (engine/directives/access.py), newest first:
+    """Directives `actor` may see (engine/directives/policy.py), newest first:
     {id, stage, number, symbol, subject, issued_on, issuer_code, full}."""
     query = select(DirectiveRow)
     condition = visible_directives(actor)
@@ -189,3 +202,34 @@ def _assignment_json(a) -> dict:
     return {"body_code": a.body_code, "body_name": a.body_name, "status": a.status, "tasks": list(a.tasks or []),
             "reports_submitted": a.reports_submitted, "reports_late": a.reports_late, "chase_count": a.chase_count,
             "followup_instance_id": a.followup_instance_id}
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    """What a reader sees of a stored document besides its bytes."""
+
+    id: int
+    kind: str
+    kind_title: str
+    version: int
+    directive_id: int | None
+    filename: str
+    size: int
+    sha256: str
+    created_by: str
+    created_at: datetime
+    mime_type: str = DOCX_MIME
+
+
+def document_for(engine, document_id: int, actor: Actor | None) -> tuple[DocumentMeta, bytes]:
+    """The stored document and its .docx bytes if `actor` may read it (engine/directives/policy.py),
+    else NotFound, as if it did not exist. A document without a directive: administrators only."""
+    store = DocumentStore()
+    with engine.db.session() as s:
+        doc = store.get(s, document_id)
+        if not may_read_document(s, doc, actor):
+            raise NotFound(f"không có văn bản số {document_id}")
+        meta = DocumentMeta(id=doc.id, kind=doc.kind, kind_title=kind_spec(doc.kind).title, version=doc.version,
+                            directive_id=doc.directive_id, filename=doc.filename, size=doc.size, sha256=doc.sha256,
+                            created_by=doc.created_by, created_at=doc.created_at)
+        return meta, store.content(s, document_id)

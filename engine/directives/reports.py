@@ -8,20 +8,19 @@ so its cost does not grow with the number of assigned bodies.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..errors import ConflictError, FieldProblem, FormError, NotFound
-from ..models import StoredBlob
-from .codec import cycle_from_dict
-from .model import ReportingCycle
+from ..kernel.calendar import days_late, end_of_day
+from ..kernel.errors import ConflictError, FieldProblem, FormError, NotFound
+from ..kernel.models import StoredBlob
+from ..model.codec import cycle_from_dict
+from ..model.directive import ReportingCycle
 from .store import AssignmentRow, BodyReport, assignments_of, find_assignment
 
-VIETNAM = timezone(timedelta(hours=7), "ICT")  # no daylight saving
-DUE_TIME = time(17, 0)  # end of the office day
 
 
 @dataclass(frozen=True)
@@ -64,11 +63,6 @@ class BodyReportStatus:
     periods: list[PeriodStatus] = field(default_factory=list)
 
 
-def due_at(day: date) -> datetime:
-    """The due moment of a report due on `day` (17:00 Vietnam time), as an aware UTC datetime."""
-    return datetime.combine(day, DUE_TIME, VIETNAM).astimezone(timezone.utc)
-
-
 def report_periods(cycle: ReportingCycle | None) -> list[ReportPeriod]:
     """The reports a cycle asks for, in order; the final report (if any) is last."""
     if cycle is None:
@@ -78,17 +72,12 @@ def report_periods(cycle: ReportingCycle | None) -> list[ReportPeriod]:
         start = cycle.start
         while start <= cycle.until:
             end = min(start + timedelta(days=cycle.every_days - 1), cycle.until)
-            periods.append(ReportPeriod(len(periods), start, end, due_at(end), False))
+            periods.append(ReportPeriod(len(periods), start, end, end_of_day(end), False))
             start = end + timedelta(days=1)
     if cycle.final_due:
         first = cycle.start or cycle.final_due
-        periods.append(ReportPeriod(len(periods), first, cycle.final_due, due_at(cycle.final_due), True))
+        periods.append(ReportPeriod(len(periods), first, cycle.final_due, end_of_day(cycle.final_due), True))
     return periods
-
-
-def _days_after(later: datetime, due: datetime) -> int:
-    days = (later.astimezone(VIETNAM).date() - due.astimezone(VIETNAM).date()).days
-    return max(days, 1)
 
 
 def _check_blobs(session: Session, attachments: list[str]) -> None:
@@ -124,7 +113,7 @@ def submit_report(session: Session, *, directive_id: int, body_code: str, period
         directive_id=directive_id, assignment_id=assignment.id, body_code=assignment.body_code,
         period_index=period_index, period_start=period.start, period_end=period.end, is_final=period.is_final,
         due_at=period.due_at, content=content, attachments=list(attachments), submitted_by=actor,
-        submitted_at=now, on_time=on_time, late_days=0 if on_time else _days_after(now, period.due_at),
+        submitted_at=now, on_time=on_time, late_days=0 if on_time else days_late(now, period.due_at),
     )
     try:
         with session.begin_nested():
@@ -146,7 +135,7 @@ def _period_status(period: ReportPeriod, report: BodyReport | None, now: datetim
         status.submitted_at, status.late_days = report.submitted_at, report.late_days
         status.state = "on_time" if report.on_time else "late"
     elif now > period.due_at:
-        status.state, status.late_days = "overdue", _days_after(now, period.due_at)
+        status.state, status.late_days = "overdue", days_late(now, period.due_at)
     return status
 
 

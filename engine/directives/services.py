@@ -1,6 +1,6 @@
 """Service tasks of the directive models (workflows/directive_*.bpmn), registered by name.
 
-Each function gets the step's `ServiceCall` (live session of the step: never commit) and the
+Each function gets the step's `StepContext` (live session of the step: never commit) and the
 evaluated parameters, reads what people entered from `call.data`, and returns a JSON-ready value
 that lands in the task's result variable. This module holds intake, drafting, review, sign-off and
 issuance; distribution and follow-up are in followup.py, documents in paperwork.py.
@@ -10,15 +10,16 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
-from ..errors import FieldProblem, FormError
+from ..kernel.calendar import local_date
+from ..kernel.errors import FieldProblem, FormError
 from ..registers import assign_incoming as _assign_incoming
 from ..registers import issue_number as _issue_number
 from ..registers import register_incoming as _register_incoming
 from ..registers.models import IncomingEntry
-from ..services import ServiceCall, ServiceRegistry
+from ..kernel.services import StepContext, ServiceRegistry
 from . import store
-from .model import Directive, DocumentRef, Instrument, Side, Signature
-from .paperwork import directive_id_of, ensure_party_terms, generate, load_for_step, vn_date
+from ..model.directive import Directive, DocumentRef, Instrument, Side, Signature
+from .paperwork import directive_id_of, ensure_party_terms, generate, load_for_step
 
 ROUTE_INSTRUMENT = {"party": Instrument.CHI_THI, "state": Instrument.CHI_THI, "cong_van": Instrument.CONG_VAN,
                     "ke_hoach": Instrument.KE_HOACH, "cong_dien": Instrument.CONG_DIEN}
@@ -46,7 +47,7 @@ def _parse_date(value, field: str) -> date:
         raise FormError([FieldProblem(field, "ngày phải theo dạng YYYY-MM-DD")]) from None
 
 
-def _comments(call: ServiceCall, did: int) -> list[dict]:
+def _comments(call: StepContext, did: int) -> list[dict]:
     return [{"stage": c.stage, "actor": c.actor, "at": c.at.isoformat(), "text": c.text}
             for c in store.list_comments(call.session, did)]
 
@@ -54,7 +55,7 @@ def _comments(call: ServiceCall, did: int) -> list[dict]:
 # ------------------------------------------------------------------ intake
 
 
-def register_incoming(call: ServiceCall, params: dict) -> dict:
+def register_incoming(call: StepContext, params: dict) -> dict:
     """Vào sổ văn bản đến: the national directive gets the receiver's next arrival number."""
     national, receiver = call.data["national"], call.data["receiver"]
     urgency = {"khan": "KHẨN", "thuong_khan": "THƯỢNG KHẨN", "hoa_toc": "HỎA TỐC"}.get(call.data.get("urgency"))
@@ -67,7 +68,7 @@ def register_incoming(call: ServiceCall, params: dict) -> dict:
     return {"entry_id": entry.id, "arrival_number": entry.arrival_number}
 
 
-def assign_incoming(call: ServiceCall, params: dict) -> dict:
+def assign_incoming(call: StepContext, params: dict) -> dict:
     """Bút phê: record the handling unit, deadline and instruction on the incoming entry."""
     entry = _assign_incoming(call.session, call.data["incoming"]["entry_id"],
                              handling_unit=call.data["handling_unit"], instruction=call.data.get("instruction"),
@@ -75,7 +76,7 @@ def assign_incoming(call: ServiceCall, params: dict) -> dict:
     return {"handling_unit": entry.handling_unit, "deadline": entry.deadline.isoformat()}
 
 
-def create_directive(call: ServiceCall, params: dict) -> dict:
+def create_directive(call: StepContext, params: dict) -> dict:
     """Create the directive proposed at intake (a skeleton to draft) and link it to this instance."""
     national, receiver, route = call.data["national"], call.data["receiver"], call.data["route"]
     ref = DocumentRef(str(national["number"]), national["symbol"], national["issuer"],
@@ -83,7 +84,7 @@ def create_directive(call: ServiceCall, params: dict) -> dict:
                       national.get("issuer_code"))
     side = Side.PARTY if route == "party" else Side(receiver.get("side", "state"))
     sig = receiver.get("signature") or {}
-    today = vn_date(call.now)
+    today = local_date(call.now)
     directive = Directive(
         side=side, instrument=ROUTE_INSTRUMENT[route], issuer_code=receiver["issuer_code"],
         issuer_name=receiver["issuer_name"], issuer_symbol=receiver["issuer_symbol"], place=receiver["place"],
@@ -94,7 +95,7 @@ def create_directive(call: ServiceCall, params: dict) -> dict:
                      f"{' ' + ref.subject if ref.subject else ''}."],
         preamble=[call.data.get("instruction") or ""] if call.data.get("instruction") else [])
     did = store.create_directive(call.session, directive, actor=call.actor, clock=_Now(call.now))
-    call.instance.directive_id = did
+    call.link(*store.directive_ref(did))
     entry = call.session.get(IncomingEntry, call.data["incoming"]["entry_id"])
     if entry is not None:
         entry.directive_id = did
@@ -116,31 +117,29 @@ class _Now:
         return self._now
 
 
-def start_life(call: ServiceCall, params: dict) -> dict:
+def start_life(call: StepContext, params: dict) -> dict:
     """Start the directive's life (drafting) as its own instance, linked to the directive."""
     did = directive_id_of(call)
     item = {"body_code": call.data["receiver"]["issuer_code"], "route": call.data["route"]}
 
-    def create() -> None:
-        ids = call.engine.start_children(call.session, call.instance, process_id="directive_life", items=[item],
-                                         group="life", done_message=None, actor=call.actor)
+    def remember(ids: list[int]) -> None:
         store.get_directive_row(call.session, did).instance_id = ids[0]
 
-    call.after_save(create)
+    call.start_children("directive_life", [item], group="life", then=remember)
     return {"directive_id": did}
 
 
 # ------------------------------------------------------------------ drafting, review, sign-off
 
 
-def load_directive(call: ServiceCall, params: dict) -> dict:
+def load_directive(call: StepContext, params: dict) -> dict:
     """Open the directive of this instance; `chosen` when intake already chose the instrument."""
     did, row, directive = load_for_step(call)
     store.set_stage(call.session, did, "drafting", actor=call.actor, now=call.now)
     return _summary(did, directive, chosen=bool((call.data.get("item") or {}).get("route")))
 
 
-def choose_instrument(call: ServiceCall, params: dict) -> dict:
+def choose_instrument(call: StepContext, params: dict) -> dict:
     """Record the chosen instrument (and Party/State side) on the directive."""
     route = str(params["route"])
     if route not in ROUTE_INSTRUMENT:
@@ -152,7 +151,7 @@ def choose_instrument(call: ServiceCall, params: dict) -> dict:
     return _summary(did, d, chosen=True)
 
 
-def record_draft(call: ServiceCall, params: dict) -> dict:
+def record_draft(call: StepContext, params: dict) -> dict:
     """Keep the drafter's summary of this round; a Party draft is marked "DỰ THẢO lần N"."""
     did, row, d = load_for_step(call)
     store.add_comment(call.session, did, actor=call.actor, stage="drafting",
@@ -164,7 +163,7 @@ def record_draft(call: ServiceCall, params: dict) -> dict:
     return {"round": rounds, "drafter": call.actor}
 
 
-def start_consultation(call: ServiceCall, params: dict) -> dict:
+def start_consultation(call: StepContext, params: dict) -> dict:
     """Send the draft to each listed department (one instance each, with its own deadline)."""
     did, row, d = load_for_step(call)
     codes = [c.strip() for c in str(call.data.get("consult_bodies") or "").split(",") if c.strip()]
@@ -178,21 +177,19 @@ def start_consultation(call: ServiceCall, params: dict) -> dict:
     if items:
         # The departments comment on a document: the draft as it stands when it is sent to them.
         sent = generate(call, did, row, d, "directive_draft")["document_id"]
-        call.after_save(lambda: call.engine.start_children(
-            call.session, call.instance, process_id="directive_consultation", items=items, group=group,
-            done_message="consultation_done", actor=call.actor))
+        call.start_children("directive_consultation", items, group=group, done_message="consultation_done")
         store.set_stage(call.session, did, "consultation", actor=call.actor, now=call.now)
     return {"group": group, "count": len(items), "deadline_at": deadline, "draft_document_id": sent}
 
 
-def _body_name(call: ServiceCall, code: str) -> str:
+def _body_name(call: StepContext, code: str) -> str:
     from ..directory.models import Body
 
     body = call.session.get(Body, code)
     return body.name if body is not None else code
 
 
-def record_consultation(call: ServiceCall, params: dict) -> dict:
+def record_consultation(call: StepContext, params: dict) -> dict:
     """Keep one department's opinion; silence by the deadline is recorded as "no comment"."""
     item = call.data["item"]
     if params.get("silent"):
@@ -206,14 +203,14 @@ def record_consultation(call: ServiceCall, params: dict) -> dict:
     return {"body_code": item["body_code"], "text": text, "silent": bool(params.get("silent"))}
 
 
-def collect_consultation(call: ServiceCall, params: dict) -> list[str]:
+def collect_consultation(call: StepContext, params: dict) -> list[str]:
     """The consultation comments received so far (shown to the drafter)."""
     did = directive_id_of(call)
     store.set_stage(call.session, did, "review", actor=call.actor, now=call.now)
     return [c["text"] for c in _comments(call, did) if c["stage"] == "consultation"]
 
 
-def record_comment(call: ServiceCall, params: dict) -> list[dict]:
+def record_comment(call: StepContext, params: dict) -> list[dict]:
     """Keep a comment (a return for revision, a leader's instruction); returns all comments."""
     did = directive_id_of(call)
     text = str(params.get("text") or "").strip() or "Trả lại, đề nghị xem xét, hoàn thiện."
@@ -225,7 +222,7 @@ def record_comment(call: ServiceCall, params: dict) -> list[dict]:
 PARTY_TITLES = {"secretary": "BÍ THƯ", "deputy_secretary": "PHÓ BÍ THƯ"}
 
 
-def set_signature(call: ServiceCall, params: dict) -> dict:
+def set_signature(call: StepContext, params: dict) -> dict:
     """The signing block of the chosen signer (T/M BAN THƯỜNG VỤ; TM. ỦY BAN NHÂN DÂN, KT. CHỦ TỊCH)."""
     did, row, d = load_for_step(call)
     route, data = route_of(d), call.data
@@ -246,10 +243,10 @@ def set_signature(call: ServiceCall, params: dict) -> dict:
 # ------------------------------------------------------------------ issuance and documents
 
 
-def issue_number(call: ServiceCall, params: dict) -> dict:
+def issue_number(call: StepContext, params: dict) -> dict:
     """Văn thư: next number of the issuer's series, outgoing register entry, number on the directive."""
     did, row, d = load_for_step(call)
-    on = _parse_date(call.data.get("issued_on") or vn_date(call.now), "issued_on")
+    on = _parse_date(call.data.get("issued_on") or local_date(call.now), "issued_on")
     if d.side is Side.PARTY:
         ensure_party_terms(call.session, d.issuer_code)
     entry = _issue_number(
@@ -264,7 +261,7 @@ def issue_number(call: ServiceCall, params: dict) -> dict:
             "issued_on": on.isoformat()}
 
 
-def generate_document(call: ServiceCall, params: dict) -> dict:
+def generate_document(call: StepContext, params: dict) -> dict:
     """Render and store one document of the directive (`kind`); optionally move to `stage`."""
     did, row, d = load_for_step(call)
     out = generate(call, did, row, d, str(params["kind"]))

@@ -12,12 +12,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from ..clock import Clock
-from ..db import Base
-from ..errors import NotFound
-from .codec import assignment_to_dict, directive_from_dict, directive_to_dict
-from .model import Assignment, Directive
+from ..kernel.clock import Clock
+from ..kernel.db import Base
+from ..kernel.errors import NotFound
+from ..model.codec import assignment_to_dict, directive_from_dict, directive_to_dict
+from ..model.directive import Assignment, Directive
 
+DIRECTIVE = "directive"  # the ref_type of the instances and tasks that serve a directive
 STAGES = ("drafting", "consultation", "review", "signing", "issued", "distributed", "following_up", "closed")
 
 
@@ -107,6 +108,18 @@ class DirectiveComment(Base):
     at: Mapped[datetime]
     stage: Mapped[str] = mapped_column(String(30))
     text: Mapped[str] = mapped_column(Text)
+
+
+def directive_ref(directive_id: int) -> tuple[str, int]:
+    """The business reference an instance serving this directive carries."""
+    return DIRECTIVE, directive_id
+
+
+def directive_of(view: object) -> int | None:
+    """The directive an instance or task (InstanceInfo, TaskInfo) serves, or None."""
+    if getattr(view, "ref_type", None) == DIRECTIVE:
+        return getattr(view, "ref_id", None)
+    return None
 
 
 def _national_ref(d: Directive) -> str | None:

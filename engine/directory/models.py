@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import JSON, Date, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..db import Base
+from ..kernel.db import Base
 
 
 class Body(Base):

@@ -15,8 +15,8 @@ import yaml
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from ..errors import FieldProblem, FormError, NotFound
-from ..resources import workflows_dir
+from ..kernel.errors import FieldProblem, FormError, NotFound
+from ..kernel.resources import workflows_dir
 from .models import Body
 
 _FIELDS = ("name", "short_names", "symbol", "kind", "parent_code", "province", "valid_from",
@@ -222,11 +222,3 @@ def map_to_successors(session: Session, codes: list[str], on: date) -> list[Reci
         else:
             out.append(RecipientMapping(code, problem.name, problem.reason))
     return out
-
-
-def load_reference_data(engine) -> dict:
-    """Load (upsert) the shipped directory of bodies and the Party terms; returns the counts read."""
-    from ..registers.numbering import load_party_terms
-
-    with engine.db.session(write=True) as s:
-        return {"bodies": load_bodies(s), "party_terms": load_party_terms(s)}

@@ -1,4 +1,5 @@
-"""build_context: the documented template context of each kind, from a Directive plus extras.
+"""The template context of each kind, built from a Directive plus extras (the `build` of each entry
+of the registry in kinds.py; call `engine.documents.build_context`).
 
 Extras per kind (keyword arguments; dates are `datetime.date`):
 
@@ -23,9 +24,12 @@ from __future__ import annotations
 from dataclasses import asdict, is_dataclass
 from datetime import date
 
-from ..directives.model import TYPE_NAMES, Directive, Instrument, Side
-from ..errors import FieldProblem, FormError
-from .kinds import DocumentContext, kind_spec
+from typing import Any
+
+from ..kernel.errors import FieldProblem, FormError
+from ..model.directive import TYPE_NAMES, Directive, Side
+
+DocumentContext = dict[str, Any]
 
 BLANK_NUMBER = "     "
 
@@ -165,7 +169,7 @@ def _letter(d: Directive, extra: dict, cv_subject: str, paragraphs: list[str],
     return ctx
 
 
-def _transmittal(d: Directive, extra: dict) -> DocumentContext:
+def transmittal(d: Directive, extra: dict) -> DocumentContext:
     cite = directive_citation(d)
     names = extra.get("addressees") or [r.text for r in d.recipients if not r.is_archive]
     text = [f"{issuer_short(d)} gửi kèm theo Công văn này {cite} {_inline_subject(d)}.",
@@ -232,7 +236,7 @@ def _about(d: Directive) -> str:
     return f"{directive_citation(d)} {_inline_subject(d)}"
 
 
-def _slip(d: Directive, extra: dict) -> DocumentContext:
+def slip(d: Directive, extra: dict) -> DocumentContext:
     kind_word = TYPE_NAMES.get(d.instrument, "văn bản").lower()
     ctx = _named(d, extra, "PHIẾU TRÌNH", "PTr", f"Về việc ban hành {kind_word} {_inline_subject(d)}",
                  issuer_symbol=extra.get("drafter_unit", d.drafting_unit))
@@ -258,7 +262,7 @@ def _slip_addressee(d: Directive) -> str:
     return f"{d.signature.title.capitalize()} {issuer_short(d)}"
 
 
-def _body_report(d: Directive, extra: dict) -> DocumentContext:
+def body_report(d: Directive, extra: dict) -> DocumentContext:
     period = extra.get("period", "")
     subject = f"Kết quả thực hiện {_about(d)}" + (f" ({period})" if period else "")
     ctx = _named(d, extra, "BÁO CÁO", "BC", subject, issuer_symbol=_need(extra, "body_symbol"))
@@ -286,7 +290,7 @@ def _rows_report(d: Directive, extra: dict, closeout: bool) -> DocumentContext:
     return ctx
 
 
-def _register_page(d: Directive, extra: dict) -> DocumentContext:
+def register_page(d: Directive, extra: dict) -> DocumentContext:
     year = extra.get("year") or (extra.get("printed_on") or date(d.year or 2000, 1, 1)).year
     ctx = _named(d, extra, "SỔ ĐĂNG KÝ VĂN BẢN ĐI", "", f"Năm {year}")
     ctx["number_line"] = ""
@@ -295,22 +299,32 @@ def _register_page(d: Directive, extra: dict) -> DocumentContext:
     return ctx
 
 
-def build_context(kind: str, directive: Directive, **extra) -> DocumentContext:
-    """The documented template context of `kind` for `directive` (see this module and kinds.py)."""
-    kind_spec(kind)
-    if kind in ("directive_draft", "directive_final"):
-        return _directive(directive, extra, final=kind == "directive_final")
-    builders = {
-        "submission_slip": _slip,
-        "transmittal_letter": _transmittal,
-        "reminder_letter": lambda d, e: _reminder(d, e, chasing=False),
-        "chasing_letter": lambda d, e: _reminder(d, e, chasing=True),
-        "body_report": _body_report,
-        "consolidated_report": lambda d, e: _rows_report(d, e, closeout=False),
-        "closeout_report": lambda d, e: _rows_report(d, e, closeout=True),
-        "register_page": _register_page,
-    }
-    return builders[kind](directive, extra)
+def draft(d: Directive, extra: dict) -> DocumentContext:
+    """Dự thảo: a blank number and date; a Party draft carries "DỰ THẢO LẦN n"."""
+    return _directive(d, extra, final=False)
 
 
-__all__ = ["build_context", "place_date", "number_line", "Instrument"]
+def final(d: Directive, extra: dict) -> DocumentContext:
+    """The issued directive: its number and date are required."""
+    return _directive(d, extra, final=True)
+
+
+def reminder(d: Directive, extra: dict) -> DocumentContext:
+    """Công văn nhắc: a report (or an acknowledgement) is due soon."""
+    return _reminder(d, extra, chasing=False)
+
+
+def chasing(d: Directive, extra: dict) -> DocumentContext:
+    """Công văn đôn đốc: a report is overdue."""
+    return _reminder(d, extra, chasing=True)
+
+
+def consolidated(d: Directive, extra: dict) -> DocumentContext:
+    """Báo cáo tổng hợp of the assigned bodies' reports."""
+    return _rows_report(d, extra, closeout=False)
+
+
+def closeout(d: Directive, extra: dict) -> DocumentContext:
+    """Báo cáo tổng kết at close-out."""
+    return _rows_report(d, extra, closeout=True)
+

@@ -32,49 +32,67 @@ The extra data each kind needs from the caller is listed in `context.py`.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import NotFound
-
-DocumentContext = dict[str, Any]
+from ..kernel.errors import NotFound
+from ..model.directive import Directive
+from . import context, samples
+from .context import DocumentContext
 
 INLINE_KEYS = frozenset({
     "side", "parent_issuer", "issuer", "number_line", "place_date", "type_name", "subject",
     "cv_subject", "urgency", "draft_label", "signer_name",
 })
 
+# Who reads a kind besides the issuing office (the reading rule is engine/directives/policy.py):
+OFFICE = "office"  # only the issuing office: slips, registers, consolidated and close-out reports
+DRAFT = "draft"  # also the departments consulted on the draft
+ISSUED = "issued"  # also every assigned body, once the directive is issued
+BODY = "body"  # also the one body whose follow-up it belongs to (its letters and its reports)
+
 
 @dataclass(frozen=True)
 class KindSpec:
-    """How one kind of document is laid out: `named` (type name + subject) or `letter` (công văn)."""
+    """Everything about one kind of document: its Vietnamese name, layout, the blocks its templates
+    hold, how its context is built, sample data, who reads it, and how its files are named."""
 
     kind: str
-    layout: str
-    blocks: tuple[str, ...]
     title: str  # Vietnamese name shown in lists
+    layout: str  # "named" (type name + subject) or "letter" (công văn: V/v under the number)
+    blocks: tuple[str, ...]
+    build: Callable[[Directive, dict[str, Any]], DocumentContext]
+    sample: Callable[[str], dict[str, Any]]  # side → extras for a trial render
+    audience: str  # OFFICE | DRAFT | ISSUED | BODY
+    file_stem: str  # the start of its file names, as offices name files ("Cong-van-don-doc")
 
 
 KINDS: dict[str, KindSpec] = {spec.kind: spec for spec in (
-    KindSpec("submission_slip", "named", ("addressees", "body", "opinions", "recipients", "signature"),
-             "Phiếu trình"),
-    KindSpec("directive_draft", "named", ("legal_basis", "body", "recipients", "signature"),
-             "Dự thảo chỉ thị"),
-    KindSpec("directive_final", "named", ("legal_basis", "body", "recipients", "signature"),
-             "Chỉ thị ban hành"),
-    KindSpec("transmittal_letter", "letter", ("addressees", "body", "recipients", "signature"),
-             "Công văn gửi văn bản"),
-    KindSpec("reminder_letter", "letter", ("addressees", "body", "recipients", "signature"),
-             "Công văn nhắc báo cáo"),
-    KindSpec("chasing_letter", "letter", ("addressees", "body", "recipients", "signature"),
-             "Công văn đôn đốc"),
-    KindSpec("body_report", "named", ("addressees", "body", "figures", "recipients", "signature"),
-             "Báo cáo của cơ quan, đơn vị"),
-    KindSpec("consolidated_report", "named", ("body", "report_rows", "recipients", "signature"),
-             "Báo cáo tổng hợp"),
-    KindSpec("closeout_report", "named", ("body", "report_rows", "recipients", "signature"),
-             "Báo cáo tổng kết"),
-    KindSpec("register_page", "named", ("register_rows",), "Sổ đăng ký văn bản đi"),
+    KindSpec("submission_slip", "Phiếu trình", "named",
+             ("addressees", "body", "opinions", "recipients", "signature"),
+             context.slip, samples.slip, OFFICE, "Phieu-trinh"),
+    KindSpec("directive_draft", "Dự thảo chỉ thị", "named", ("legal_basis", "body", "recipients", "signature"),
+             context.draft, samples.numbered, DRAFT, "Du-thao"),
+    KindSpec("directive_final", "Chỉ thị ban hành", "named", ("legal_basis", "body", "recipients", "signature"),
+             context.final, samples.numbered, ISSUED, "Chi-thi"),
+    KindSpec("transmittal_letter", "Công văn gửi văn bản", "letter",
+             ("addressees", "body", "recipients", "signature"), context.transmittal, samples.numbered, ISSUED,
+             "Cong-van-gui-van-ban"),
+    KindSpec("reminder_letter", "Công văn nhắc báo cáo", "letter",
+             ("addressees", "body", "recipients", "signature"), context.reminder, samples.letter, BODY,
+             "Cong-van-nhac-bao-cao"),
+    KindSpec("chasing_letter", "Công văn đôn đốc", "letter", ("addressees", "body", "recipients", "signature"),
+             context.chasing, samples.letter, BODY, "Cong-van-don-doc"),
+    KindSpec("body_report", "Báo cáo của cơ quan, đơn vị", "named",
+             ("addressees", "body", "figures", "recipients", "signature"), context.body_report,
+             samples.body_report, BODY, "Bao-cao-don-vi"),
+    KindSpec("consolidated_report", "Báo cáo tổng hợp", "named", ("body", "report_rows", "recipients", "signature"),
+             context.consolidated, samples.rows_report, OFFICE, "Bao-cao-tong-hop"),
+    KindSpec("closeout_report", "Báo cáo tổng kết", "named", ("body", "report_rows", "recipients", "signature"),
+             context.closeout, samples.rows_report, OFFICE, "Bao-cao-tong-ket"),
+    KindSpec("register_page", "Sổ đăng ký văn bản đi", "named", ("register_rows",), context.register_page,
+             samples.register_page, OFFICE, "So-dang-ky-van-ban-di"),
 )}
 
 SIDES = ("state", "party")
@@ -94,3 +112,18 @@ def check_side(side: str) -> str:
     if side not in SIDES:
         raise NotFound(f"không có khối {side!r}; chọn 'state' (Nhà nước) hoặc 'party' (Đảng)")
     return side
+
+
+def build_context(kind: str, directive: Directive, **extra: Any) -> DocumentContext:
+    """The documented template context of `kind` for `directive` (extras per kind: context.py)."""
+    return kind_spec(kind).build(directive, extra)
+
+
+def sample_extras(kind: str, side: str) -> dict[str, Any]:
+    """Extra keyword arguments of build_context for `kind` on `side`, from the sample data."""
+    return kind_spec(kind).sample(check_side(side))
+
+
+def sample_context(kind: str, side: str) -> DocumentContext:
+    """A complete context for `kind` and `side` built from the sample directive."""
+    return build_context(kind, samples.sample_directive(side), **sample_extras(kind, side))

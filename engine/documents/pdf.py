@@ -6,7 +6,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from ..errors import ChithiError
+from ..kernel.errors import ChithiError
 
 
 class OfficeSuiteMissing(ChithiError):

@@ -20,13 +20,12 @@ from jinja2 import StrictUndefined, TemplateSyntaxError, meta
 from jinja2.exceptions import SecurityError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 
-from ..errors import ChithiError, FieldProblem, FormError, NotFound
-from ..resources import templates_dir
+from ..kernel.errors import ChithiError, FieldProblem, FormError, NotFound
+from ..kernel.resources import templates_dir
 from . import docxkit as kit
 from . import rules
 from .blocks import write_block
-from .kinds import BLOCK_KEYS, INLINE_KEYS, DocumentContext, check_side, kind_spec
-from .samples import sample_context
+from .kinds import BLOCK_KEYS, INLINE_KEYS, DocumentContext, check_side, kind_spec, sample_context
 
 MAX_TEMPLATE_BYTES = 2 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 30 * 1024 * 1024

@@ -1,13 +1,12 @@
-"""Representative data for every kind: the trial render of an uploaded template, the benchmark and
-the tests use it. Values are realistic but invented (bodies of Lạng Sơn / Cần Thơ)."""
+"""Representative data for every kind (the `sample` of each entry of the registry in kinds.py): the
+trial render of an uploaded template, the benchmark and the tests use it. Values are realistic but
+invented (bodies of Lạng Sơn / Cần Thơ)."""
 from __future__ import annotations
 
 from datetime import date
 
-from ..directives.model import (Directive, Instrument, Item, Recipient, Section, Side,
+from ..model.directive import (Directive, Instrument, Item, Recipient, Section, Side,
                                 Signature)
-from .context import build_context
-from .kinds import DocumentContext
 
 
 def sample_directive(side: str) -> Directive:
@@ -42,45 +41,58 @@ def sample_directive(side: str) -> Directive:
                     Recipient("Lưu: VT, KGVX", is_archive=True)])
 
 
-def sample_extras(kind: str, side: str) -> dict:
-    """Extra keyword arguments of build_context for `kind` (see context.py)."""
+def _rows(side: str) -> list[dict]:
     party = side == Side.PARTY.value
-    rows = [{"body": "Sở Y tế" if not party else "Ban Tuyên giáo Thành ủy", "status": "on_time",
+    return [{"body": "Sở Y tế" if not party else "Ban Tuyên giáo Thành ủy", "status": "on_time",
              "summary": "Đã triển khai đầy đủ các nhiệm vụ được giao."},
             {"body": "Công an tỉnh" if not party else "Các quận ủy", "status": "late",
              "summary": "Báo cáo chậm 02 ngày."},
             {"body": "Sở Tài chính" if not party else "Các huyện ủy", "status": "missing", "summary": ""}]
-    extras: dict = {"number": 7, "issued_on": date(2024, 6, 3)}
-    if kind == "submission_slip":
-        extras.update(drafter="Nguyễn Thu Hà", drafter_unit="KGVX", proposal="Kính trình ký ban hành.",
-                      reviewers=[{"name": "Lê Văn An", "role": "Trưởng phòng KGVX", "opinion": "Đồng ý."},
-                                 {"name": "Trần Minh", "role": "Phó Chánh Văn phòng",
-                                  "opinion": "Đã rà soát thể thức."}], number=None)
-    elif kind in ("reminder_letter", "chasing_letter"):
-        extras.update(addressee="Sở Y tế" if not party else "Ban Tuyên giáo Thành ủy",
-                      report_name="báo cáo định kỳ", period="tuần 2 tháng 6/2024", due_date=date(2024, 6, 7),
-                      days_late=3, new_due_date=date(2024, 6, 12))
-    elif kind == "body_report":
-        extras.update(body_name="SỞ Y TẾ" if not party else "BAN TUYÊN GIÁO\nTHÀNH ỦY",
-                      body_symbol="SYT" if not party else "BTGTU", period="tuần 2 tháng 6/2024",
-                      paragraphs=["Sở Y tế đã chỉ đạo các cơ sở y tế bố trí nhân lực tại các điểm thi."],
-                      figures=[{"label": "Số điểm thi có cán bộ y tế trực", "value": "32/32"},
-                               {"label": "Số ca sơ cấp cứu", "value": "4"}],
-                      signature={"authority": "KT. GIÁM ĐỐC", "title": "PHÓ GIÁM ĐỐC",
-                                 "name": "Nguyễn Văn Bình"} if not party else
-                      {"authority": "K/T TRƯỞNG BAN", "title": "PHÓ TRƯỞNG BAN", "name": "Lê Thị Cúc"})
-    elif kind in ("consolidated_report", "closeout_report"):
-        extras.update(rows=rows, period="tháng 6/2024",
-                      paragraphs=["Các cơ quan, đơn vị đã triển khai Chỉ thị kịp thời, đúng quy định."])
-    elif kind == "register_page":
-        extras.update(year=2024, printed_on=date(2024, 6, 30), rows=[
-            {"number": "05", "date": "16/5/2024", "symbol": "CT-UBND", "subject": "Về Kỳ thi năm 2024",
-             "signer": "Hồ Tiến Thiệu", "recipients": "Các sở, ban, ngành", "status": "Đã gửi"},
-            {"number": "06", "date": "20/5/2024", "symbol": "UBND-KGVX", "subject": "V/v gửi Chỉ thị",
-             "signer": "Hồ Tiến Thiệu", "recipients": "UBND các huyện", "status": "Đã gửi"}])
-    return extras
 
 
-def sample_context(kind: str, side: str) -> DocumentContext:
-    """A complete context for `kind` and `side` built from the sample directive."""
-    return build_context(kind, sample_directive(side), **sample_extras(kind, side))
+def numbered(side: str) -> dict:
+    """A number and date, as the records clerk gives them (every kind but the slip and the register)."""
+    return {"number": 7, "issued_on": date(2024, 6, 3)}
+
+
+def slip(side: str) -> dict:
+    """A submission slip with its drafter and two reviewers (no number yet)."""
+    return {"issued_on": date(2024, 6, 3), "number": None, "drafter": "Nguyễn Thu Hà", "drafter_unit": "KGVX",
+            "proposal": "Kính trình ký ban hành.",
+            "reviewers": [{"name": "Lê Văn An", "role": "Trưởng phòng KGVX", "opinion": "Đồng ý."},
+                          {"name": "Trần Minh", "role": "Phó Chánh Văn phòng", "opinion": "Đã rà soát thể thức."}]}
+
+
+def letter(side: str) -> dict:
+    """A reminder or chasing letter to one body about one report."""
+    party = side == Side.PARTY.value
+    return {**numbered(side), "addressee": "Sở Y tế" if not party else "Ban Tuyên giáo Thành ủy",
+            "report_name": "báo cáo định kỳ", "period": "tuần 2 tháng 6/2024", "due_date": date(2024, 6, 7),
+            "days_late": 3, "new_due_date": date(2024, 6, 12)}
+
+
+def body_report(side: str) -> dict:
+    """A body's report with figures, signed by the body's own signer."""
+    party = side == Side.PARTY.value
+    return {**numbered(side), "body_name": "SỞ Y TẾ" if not party else "BAN TUYÊN GIÁO\nTHÀNH ỦY",
+            "body_symbol": "SYT" if not party else "BTGTU", "period": "tuần 2 tháng 6/2024",
+            "paragraphs": ["Sở Y tế đã chỉ đạo các cơ sở y tế bố trí nhân lực tại các điểm thi."],
+            "figures": [{"label": "Số điểm thi có cán bộ y tế trực", "value": "32/32"},
+                        {"label": "Số ca sơ cấp cứu", "value": "4"}],
+            "signature": {"authority": "KT. GIÁM ĐỐC", "title": "PHÓ GIÁM ĐỐC", "name": "Nguyễn Văn Bình"}
+            if not party else {"authority": "K/T TRƯỞNG BAN", "title": "PHÓ TRƯỞNG BAN", "name": "Lê Thị Cúc"}}
+
+
+def rows_report(side: str) -> dict:
+    """A consolidated or close-out report over three bodies (on time, late, missing)."""
+    return {**numbered(side), "rows": _rows(side), "period": "tháng 6/2024",
+            "paragraphs": ["Các cơ quan, đơn vị đã triển khai Chỉ thị kịp thời, đúng quy định."]}
+
+
+def register_page(side: str) -> dict:
+    """Two lines of the outgoing register."""
+    return {**numbered(side), "year": 2024, "printed_on": date(2024, 6, 30), "rows": [
+        {"number": "05", "date": "16/5/2024", "symbol": "CT-UBND", "subject": "Về Kỳ thi năm 2024",
+         "signer": "Hồ Tiến Thiệu", "recipients": "Các sở, ban, ngành", "status": "Đã gửi"},
+        {"number": "06", "date": "20/5/2024", "symbol": "UBND-KGVX", "subject": "V/v gửi Chỉ thị",
+         "signer": "Hồ Tiến Thiệu", "recipients": "UBND các huyện", "status": "Đã gửi"}]}

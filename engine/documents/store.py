@@ -10,12 +10,11 @@ from sqlalchemy import (Boolean, ForeignKey, Integer, String, UniqueConstraint, 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from ..db import Base
-from ..errors import ConflictError, NotFound
-from ..models import StoredBlob
-from ..directives.model import Directive
-from .context import build_context
-from .kinds import check_side, kind_spec
+from ..kernel.db import Base
+from ..kernel.errors import ConflictError, NotFound
+from ..kernel.models import StoredBlob
+from ..model.directive import Directive
+from .kinds import build_context, check_side, kind_spec
 from .render import render_document, validate_template
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

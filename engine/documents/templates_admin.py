@@ -10,9 +10,8 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from ..accounts import Actor
-from ..errors import PermissionDenied
-from ..models import StoredBlob
+from ..kernel.accounts import Actor, require_admin
+from ..kernel.models import StoredBlob
 from .kinds import KINDS, SIDES, check_side, kind_spec
 from .render import shipped_template
 from .store import DocumentStore, DocumentTemplate
@@ -75,8 +74,7 @@ class TemplateUpload:
 
 
 def _require_admin(actor: Actor) -> None:
-    if not actor.is_admin:
-        raise PermissionDenied("Chỉ quản trị viên được xem và thay mẫu văn bản")
+    require_admin(actor, "xem và thay mẫu văn bản")
 
 
 def _check_slot(kind: str, side: str) -> None:

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..errors import FieldProblem, FormError, NotFound
+from ..kernel.errors import FieldProblem, FormError, NotFound
 from .models import IncomingEntry
 from .numbering import next_number
 

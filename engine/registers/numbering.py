@@ -16,10 +16,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..directives.model import Instrument, Side
+from ..model.directive import Instrument, Side
 from ..directory.models import Body
-from ..errors import FieldProblem, FormError, InvalidState, NotFound
-from ..resources import workflows_dir
+from ..directory.service import load_bodies
+from ..kernel.errors import FieldProblem, FormError, InvalidState, NotFound
+from ..kernel.resources import workflows_dir
 from .models import NumberCounter, OutgoingEntry, PartyTerm
 
 
@@ -166,3 +167,9 @@ def outgoing_page(session: Session, issuer_code: str, period: int | str, *,
     if series is not None:
         query = query.where(OutgoingEntry.series == series)
     return list(session.scalars(query.order_by(OutgoingEntry.series, OutgoingEntry.period, OutgoingEntry.number)))
+
+
+def load_reference_data(engine) -> dict:
+    """Load (upsert) the shipped directory of bodies and the Party terms; returns the counts read."""
+    with engine.db.session(write=True) as s:
+        return {"bodies": load_bodies(s), "party_terms": load_party_terms(s)}

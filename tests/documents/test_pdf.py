@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from engine.documents import (OfficeSuiteMissing, build_context, convert_many_to_pdf, convert_to_pdf,
                               render_document, validate_template)
 from engine.documents.render import shipped_template
-from engine.documents.samples import sample_context
+from engine.documents.kinds import sample_context
 
 from .format_checker import check
 from .helpers import ALL_KINDS, ISSUED, expect_for, render_seed, seed_directive

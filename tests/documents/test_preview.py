@@ -5,7 +5,7 @@ import re
 from html.parser import HTMLParser
 
 from engine.documents import build_context, preview_html, render_document
-from engine.documents.samples import sample_context
+from engine.documents.kinds import sample_context
 
 from .helpers import ISSUED, seed_directive
 

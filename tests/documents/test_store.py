@@ -8,9 +8,10 @@ import pytest
 
 from engine.documents import DocumentStore, TemplateRejected, render_document
 from engine.documents.render import shipped_template
-from engine.documents.samples import sample_context, sample_directive, sample_extras
-from engine.errors import NotFound
-from engine.models import StoredBlob
+from engine.documents.kinds import sample_context, sample_extras
+from engine.documents.samples import sample_directive
+from engine.kernel.errors import NotFound
+from engine.kernel.models import StoredBlob
 
 from .format_checker import full_text
 from .helpers import edit_part

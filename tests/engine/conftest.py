@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from engine.accounts import Actor
-from engine.accounts import cheap_hasher
+from engine.kernel.accounts import Actor
+from engine.kernel.accounts import cheap_hasher
 from engine.app import build_engine
 
 

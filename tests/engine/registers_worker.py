@@ -6,7 +6,7 @@ from datetime import date
 
 def issue_many(url: str, worker: int, count: int, start_gate, side: str, issuer: str) -> list[int]:
     """Issue `count` numbers in separate transactions; returns the numbers received."""
-    from engine.db import Database
+    from engine.kernel.db import Database
     from engine.registers import issue_number
 
     db = Database(url)

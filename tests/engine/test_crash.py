@@ -8,10 +8,10 @@ import os
 import signal
 from datetime import datetime
 
-from engine.accounts import Actor
+from engine.kernel.accounts import Actor
 from engine.app import build_engine, core_services
-from engine.clock import FrozenClock
-from engine.models import AuditEvent, HumanTask, ProcessInstance
+from engine.kernel.clock import FrozenClock
+from engine.kernel.models import AuditEvent, HumanTask, ProcessInstance
 from tests.engine.bpmn_helpers import chain, process, user_task
 
 MODEL = process(
@@ -30,7 +30,7 @@ def _registry(reached=None, hold=None):
     registry = core_services()
 
     def record_and_wait(call, params):
-        call.session.add(HumanTask(instance_id=call.instance.id, task_uuid="written-by-service", element_id="x",
+        call.session.add(HumanTask(instance_id=call.instance_id, task_uuid="written-by-service", element_id="x",
                                    name="x", status="cancelled", process_id="crashy", created_at=call.now))
         call.session.flush()
         if reached is not None:

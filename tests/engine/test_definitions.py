@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.errors import DefinitionError
+from engine.kernel.errors import DefinitionError
 from tests.engine.bpmn_helpers import chain, process, user_task
 
 GOOD = process("ok", '<bpmn:startEvent id="S"/>' + user_task("T", "Việc") + '<bpmn:endEvent id="E"/>'
@@ -116,7 +116,7 @@ def test_external_entities_are_not_resolved(engine, tmp_path):
         return
     assert "TOP-SECRET" not in str(engine.list_definitions())
     with engine.db.session() as s:
-        from engine.models import ProcessDefinition
+        from engine.kernel.models import ProcessDefinition
         assert all("TOP-SECRET" not in d.spec_json for d in s.query(ProcessDefinition))
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.directives.loader import load_directive_file
+from engine.model.loader import load_directive_file
 from engine.directives.reports import report_periods, report_status, submit_report
 from engine.directives.store import (
     acknowledge_assignment,
@@ -20,8 +20,8 @@ from engine.directives.store import (
     mark_issued,
     update_directive,
 )
-from engine.errors import ConflictError, FormError, NotFound
-from engine.models import StoredBlob
+from engine.kernel.errors import ConflictError, FormError, NotFound
+from engine.kernel.models import StoredBlob
 from engine.registers import issue_number
 
 LANGSON = Path(__file__).resolve().parents[2] / "workflows" / "directives" / "langson-2024-ct-ubnd.yaml"

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from engine.directives.loader import load_directive_file
+from engine.model.loader import load_directive_file
 from engine.directory.models import Body
-from engine.resources import workflows_dir
+from engine.kernel.resources import workflows_dir
 from engine.directory.service import (
     bodies_valid_on,
     check_recipients,
@@ -18,7 +18,7 @@ from engine.directory.service import (
     load_bodies,
     map_to_successors,
 )
-from engine.errors import FormError, NotFound
+from engine.kernel.errors import FormError, NotFound
 
 DIRECTIVES = Path(__file__).resolve().parents[2] / "workflows" / "directives"
 BEFORE = date(2024, 5, 20)

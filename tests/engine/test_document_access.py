@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from engine.accounts import Actor
+from engine.kernel.accounts import Actor
 from engine.directives.demo import Desk
 from engine.directives.life import directive_summary, import_directive, list_visible
-from engine.directory.service import load_reference_data
+from engine.registers.numbering import load_reference_data
 from engine.documents import DocumentStore
-from engine.documents.access import document_for
-from engine.errors import NotFound
-from tests.workflows.helpers import APPROVE, ISSUER_LS, documents, draft, issue, review_to_signing, state_directive
+from engine.directives.life import document_for
+from engine.kernel.errors import NotFound
+from tests.workflows.helpers import APPROVE, CLERK_LS, ISSUER_LS, documents, draft, issue, review_to_signing, state_directive
 
 LANGSON = Path(__file__).resolve().parents[2] / "workflows" / "directives" / "langson-2024-ct-ubnd.yaml"
 ISSUER_CLERK = Actor("cv", "Chuyên viên", ("clerk",), "LS.UBND")
@@ -125,7 +125,7 @@ def _followup_of(engine, directive_id, body):
 
 def test_an_assigned_body_reads_the_issued_directive_its_letters_and_reports_only(engine, clock):
     desk = Desk(engine, clock)
-    did, _ = import_directive(engine, state_directive(("LS.CA", "LS.SYT")), actor="clerk")
+    did, _ = import_directive(engine, state_directive(("LS.CA", "LS.SYT")), actor=CLERK_LS)
     desk.do("unit_head", ISSUER_LS, "Task_choose", {"route": "state"})
     draft(desk, ISSUER_LS)
     review_to_signing(desk, ISSUER_LS)
@@ -166,7 +166,7 @@ def test_an_assigned_body_reads_the_issued_directive_its_letters_and_reports_onl
 
 def test_a_consulted_department_reads_the_draft_it_comments_on_and_later_ones_only(engine, clock):
     desk = Desk(engine, clock)
-    did, _ = import_directive(engine, state_directive(("LS.CA",)), actor="clerk")
+    did, _ = import_directive(engine, state_directive(("LS.CA",)), actor=CLERK_LS)
     desk.do("unit_head", ISSUER_LS, "Task_choose", {"route": "state"})
     for _ in range(2):  # two rounds without consultation: drafts v1 and v2
         draft(desk, ISSUER_LS)

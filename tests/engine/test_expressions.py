@@ -7,9 +7,9 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from engine.clock import FrozenClock
-from engine.errors import ExpressionError
-from engine.expressions import DEFAULT_HELPERS, MAX_SIZE, SafeEvaluator, duration, iso
+from engine.kernel.clock import FrozenClock
+from engine.kernel.errors import ExpressionError
+from engine.kernel.expressions import DEFAULT_HELPERS, MAX_SIZE, SafeEvaluator, duration, iso
 
 from .hostile_payloads import EXPRESSIONS, SCRIPTS
 
@@ -297,3 +297,10 @@ def test_constant_parts_that_exceed_the_work_budget_are_refused_at_check():
     with pytest.raises(ExpressionError, match="too much work"):
         SafeEvaluator().check_expression(source)
     assert time.perf_counter() - started < 2.0
+
+
+def test_today_is_the_date_in_vietnam_and_days_count_by_it():
+    """01:00 on 21 May in Lạng Sơn is still 20 May in UTC: the office's today is the 21st."""
+    evaluator = SafeEvaluator(clock=FrozenClock(datetime(2024, 5, 20, 18, 0, tzinfo=UTC)))
+    assert evaluator.evaluate("today()", {}) == date(2024, 5, 21)
+    assert evaluator.evaluate('days_between(parse_date("2024-05-20T18:00:00+00:00"), date(2024, 5, 22))', {}) == 1

@@ -5,9 +5,9 @@ from datetime import timedelta
 
 import pytest
 
-from engine.accounts import Actor
-from engine.errors import ConflictError, FormError, NotFound, PermissionDenied
-from engine.models import HumanTask, ProcessInstance
+from engine.kernel.accounts import Actor
+from engine.kernel.errors import ConflictError, FormError, NotFound, PermissionDenied
+from engine.kernel.models import HumanTask, ProcessInstance
 from tests.engine.bpmn_helpers import DECISION_FORM, chain, flow, process, user_task
 
 APPROVAL = process(

@@ -5,8 +5,8 @@ from datetime import timedelta
 
 import pytest
 
-from engine.accounts import Actor
-from engine.errors import NotFound
+from engine.kernel.accounts import Actor
+from engine.kernel.errors import NotFound
 from tests.engine.bpmn_helpers import chain, process, user_task
 
 
@@ -143,7 +143,7 @@ PATIENT_PARENT = PARENT.replace(
 
 
 def test_children_finishing_after_the_parent_moved_on_do_not_fail(engine, clock):
-    from engine.models import AuditEvent
+    from engine.kernel.models import AuditEvent
 
     engine.deploy_xml(CHILD)
     engine.deploy_xml(PATIENT_PARENT)

@@ -10,8 +10,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 
-from engine.db import Database, upgrade
-from engine.models import all_metadata
+from engine.kernel.db import Database, upgrade
+from engine.app import all_metadata
 from tests.conftest import BACKENDS, PG_URL, _pg_admin_execute, _with_db
 
 
@@ -45,7 +45,7 @@ def test_the_migrated_schema_is_exactly_what_the_models_declare(db_url):
 def test_a_model_change_without_a_migration_is_caught(db_url):
     from sqlalchemy import Column, String
 
-    from engine.models import HumanTask
+    from engine.kernel.models import HumanTask
 
     column = Column("added_without_migration", String(10))
     HumanTask.__table__.append_column(column)

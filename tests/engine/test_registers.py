@@ -7,7 +7,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from engine.errors import FormError, InvalidState
+from engine.kernel.errors import FormError, InvalidState
 from engine.registers import (
     add_party_term,
     cancel_issuance,
@@ -108,7 +108,7 @@ def test_cancelling_needs_a_reason_and_happens_once(database):
 def test_issuing_on_sqlite_outside_a_write_session_is_refused(sqlite_template, tmp_path):
     import shutil
 
-    from engine.db import Database
+    from engine.kernel.db import Database
 
     shutil.copy(sqlite_template, tmp_path / "only-sqlite.db")
     database = Database(f"sqlite:///{tmp_path / 'only-sqlite.db'}")  # a rule of the SQLite backend only
@@ -151,7 +151,7 @@ def test_four_processes_issue_unique_gapless_numbers(db_url):
     numbers = sorted(n for chunk in got for n in chunk)
     assert numbers == list(range(1, workers * each + 1))
     assert all(chunk == sorted(chunk) for chunk in got)  # each process saw its numbers increase
-    from engine.db import Database
+    from engine.kernel.db import Database
 
     db = Database(db_url)
     try:

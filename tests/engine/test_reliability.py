@@ -9,11 +9,11 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import text
 
-from engine.accounts import Actor
+from engine.kernel.accounts import Actor
 from engine.app import build_engine, core_services
-from engine.clock import FrozenClock
-from engine.errors import ConflictError, InvalidState, PermissionDenied
-from engine.models import AuditEvent, HumanTask
+from engine.kernel.clock import FrozenClock
+from engine.kernel.errors import ConflictError, InvalidState, PermissionDenied
+from engine.kernel.models import AuditEvent, HumanTask
 from tests.engine.bpmn_helpers import chain, process, user_task
 from tests.engine.test_instances import APPROVAL
 from tests.engine.test_timers import WAIT
@@ -36,7 +36,7 @@ def test_two_clerks_completing_the_same_task_at_once_one_wins(engine, clerk):
             outcomes[actor.username] = exc
 
     # Each thread deserializes its own copy: drop the cached workflow so both race from the row.
-    engine._cache.clear()
+    engine.instances.forget_cached()
     threads = [threading.Thread(target=attempt, args=(a, a.username)) for a in (clerk, colleague)]
     for t in threads:
         t.start()
@@ -99,7 +99,7 @@ def flaky_engine(db_url, clock):
     def flaky_service(call, params):
         state["calls"] += 1
         call.session.add(HumanTask(
-            instance_id=call.instance.id, task_uuid=f"side-effect-{state['calls']}", element_id="x", name="x",
+            instance_id=call.instance_id, task_uuid=f"side-effect-{state['calls']}", element_id="x", name="x",
             status="cancelled", process_id="flaky", created_at=call.now))
         if state["fail"]:
             raise RuntimeError("máy chủ thư không trả lời")
@@ -184,14 +184,14 @@ def test_audit_chain_detects_a_deleted_event(engine, clerk):
 
 
 def test_scheduler_schedules_the_next_due_timer(engine, clock):
-    from engine.scheduler import TimerScheduler
+    from engine.kernel.scheduler import TimerScheduler
 
     engine.deploy_xml(WAIT)
     engine.start_instance("wait_then_act", body_code="LS.UBND")
-    sched = TimerScheduler(engine, sweep_seconds=3600)
+    sched = TimerScheduler(engine.timers, sweep_seconds=3600)
     sched._scheduler.start(paused=True)
     try:
-        engine.timer_listeners.append(sched.wake)
+        engine.instances.timer_listeners.append(sched.wake)
         sched.wake(engine.next_timer_due())
         assert sched.next_run() is not None
         clock.advance(hours=2)

@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from engine.accounts import Actor
-from engine.models import ProcessInstance
-from engine.resources import workflows_dir
+from engine.kernel.accounts import Actor
+from engine.kernel.models import ProcessInstance
+from engine.kernel.resources import workflows_dir
 
 SHIPPED = sorted(p.name for p in workflows_dir().glob("*.bpmn"))
 ANYONE = Actor("tester", "Kiểm thử", ("admin",), None)
@@ -23,7 +23,7 @@ def assert_round_trip(engine, instance_id):
     with engine.db.session() as s:
         row = s.get(ProcessInstance, instance_id)
         stored = row.state_json
-        spec, subs = engine._spec(s, row.definition_id)
+        spec, subs = engine.definitions.spec(s, row.definition_id)
     restored = engine.serializer.load(stored, spec, subs, engine.script_engine)
     assert engine.serializer.dump(restored) == stored
 
@@ -41,7 +41,7 @@ def test_shipped_process_round_trips_at_every_step(engine, filename):
         inst = engine.start_instance(process_id, business_key=f"RT-{process_id}", body_code="LS.UBND")
         for _ in range(12):
             assert_round_trip(engine, inst.id)
-            engine._cache.clear()
+            engine.instances.forget_cached()
             current = engine.get_instance(inst.id)
             if current.status != "running" or not current.ready_tasks:
                 break

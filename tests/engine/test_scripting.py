@@ -11,9 +11,9 @@ from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
-from engine.errors import ConflictError, ExpressionError
-from engine.expressions import SafeEvaluator
-from engine.scripting import SafeScriptEngine, ServiceCallError, TaskExpressionError, register_data_types
+from engine.kernel.errors import ConflictError, ExpressionError
+from engine.kernel.expressions import SafeEvaluator
+from engine.kernel.scripting import SafeScriptEngine, ServiceCallError, TaskExpressionError, register_data_types
 
 PROCESS = """<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from engine.directives.codec import directive_from_dict, directive_to_dict
-from engine.directives.loader import load_directive_file
-from engine.directives.model import Directive, Side
+from engine.model.codec import directive_from_dict, directive_to_dict
+from engine.model.loader import load_directive_file
+from engine.model.directive import Directive, Side
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT.parent / "shared" / "seeds"

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from engine.models import AuditEvent, HumanTask
+from engine.kernel.models import AuditEvent, HumanTask
 from tests.engine.bpmn_helpers import chain, process, user_task
 
 
@@ -82,7 +82,7 @@ def test_boundary_timers_remind_then_interrupt(engine, clock, leader):
 
 
 def test_completing_before_the_boundary_timer_clears_it(engine, clock):
-    from engine.accounts import Actor
+    from engine.kernel.accounts import Actor
 
     officer = Actor("cb", "Cán bộ", ("body_officer",), "LS.UBND")
     engine.deploy_xml(FOLLOW_UP)
@@ -118,7 +118,7 @@ def test_an_instance_that_cannot_be_loaded_does_not_hold_back_the_others(engine,
     state with a message, in a transaction of its own, and every healthy due instance still fires."""
     from sqlalchemy import update
 
-    from engine.models import ProcessInstance
+    from engine.kernel.models import ProcessInstance
 
     engine.deploy_xml(WAIT)
     ids = [engine.start_instance("wait_then_act", body_code="LS.UBND").id for _ in range(5)]
@@ -127,7 +127,7 @@ def test_an_instance_that_cannot_be_loaded_does_not_hold_back_the_others(engine,
         s.execute(update(ProcessInstance).where(ProcessInstance.id == broken)
                   .values(state_json='{"not": "a workflow"}',
                           next_timer_at=clock.now() + timedelta(minutes=30)))
-    engine._cache.clear()
+    engine.instances.forget_cached()
     clock.advance(hours=2)
     sweep = engine.fire_due_timers()
     assert (sweep.fired, sweep.failed) == (4, 1)

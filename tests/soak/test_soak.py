@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import text
 
-from engine.accounts import cheap_hasher
+from engine.kernel.accounts import cheap_hasher
 from engine.app import build_engine
-from engine.clock import FrozenClock
+from engine.kernel.clock import FrozenClock
 from tests.engine.test_timers import WAIT
 
 pytestmark = pytest.mark.soak

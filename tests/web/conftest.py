@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.accounts import cheap_hasher
+from engine.kernel.accounts import cheap_hasher
 from web import create_app
 from web.seed import DEMO_PASSWORD
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from docx import Document
 
-from engine.accounts import Actor
+from engine.kernel.accounts import Actor
 from engine.directives.life import import_directive
 from engine.documents import DocumentStore
 from web.seed import DemoUser, ensure_demo_users

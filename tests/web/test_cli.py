@@ -6,7 +6,7 @@ import io
 import pytest
 
 from engine.app import build_engine
-from engine.resources import workflows_dir
+from engine.kernel.resources import workflows_dir
 from web.cli import build_parser, main
 from web.seed import DEMO_PASSWORD, DEMO_USERS, SAMPLE_PROCESS, SEED_DIRECTIVE
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from engine.directives.store import directive_of
 from web.seed import DEMO_PASSWORD, seed
 
 from .conftest import csrf_token_of
@@ -21,7 +22,7 @@ def test_task_page_shows_the_return_comments_newest_first_with_the_documents(eng
     act(engine, "chuyenvien", "Task_draft", {"draft_summary": "Đã sửa mục 2."})
     act(engine, "truongphong", "Task_head_review", {"decision": "return", "comment": "Bổ sung Nơi nhận."})
     task = ready_task(engine, "chuyenvien", "Task_draft")
-    assert task.directive_id == directive_id
+    assert directive_of(task) == directive_id
 
     _login(auth, engine, "chuyenvien")
     html = client.get(f"/tasks/{task.id}").get_data(as_text=True)
@@ -143,7 +144,7 @@ def test_seed_is_idempotent_and_gives_truongphong_the_first_directive_task(engin
     inbox = client.get("/").get_data(as_text=True)
     assert "Chọn hình thức văn bản" in inbox
     task = ready_task(engine, "truongphong", "Task_choose")
-    assert task.directive_id == first.directive_id
+    assert directive_of(task) == first.directive_id
     page = client.get(f"/tasks/{task.id}").get_data(as_text=True)
     assert 'id="directive-panel"' in page and "Dự thảo chưa bị trả lại" in page
 
@@ -154,7 +155,7 @@ def test_a_consulted_body_sees_the_header_and_the_draft_but_no_comments_in_the_t
     act(engine, "chuyenvien", "Task_draft", {"draft_summary": "Lần 2.", "consult": True,
                                              "consult_bodies": "LS.SGDDT", "consult_days": 3})
     task = ready_task(engine, "donvi", "Task_give_opinion")  # Sở GD&ĐT is consulted and assigned
-    assert task.directive_id
+    assert directive_of(task)
     _login(auth, engine, "donvi")
     html = client.get(f"/tasks/{task.id}").get_data(as_text=True)
     assert 'id="directive-panel"' in html and "tăng cường công tác chỉ đạo" in html

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from werkzeug.datastructures import MultiDict
 
-from engine.forms import FormField
+from engine.kernel.forms import FormField
 from web.forms import initial_values, parse_task_form
 
 FIELDS = [

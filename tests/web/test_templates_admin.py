@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from engine.accounts import cheap_hasher
+from engine.kernel.accounts import cheap_hasher
 from engine.app import build_engine
 from engine.documents.render import shipped_template
 from engine.documents.store import DOCX_MIME

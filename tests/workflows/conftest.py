@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.accounts import cheap_hasher
+from engine.kernel.accounts import cheap_hasher
 from engine.app import build_engine
 from engine.directives.demo import Desk
 
@@ -22,11 +22,11 @@ class ReloadingDesk(Desk):
     also proves that the models survive save and restore at every step."""
 
     def do(self, *args, **kwargs):
-        self.engine._cache.clear()
+        self.engine.instances.forget_cached()
         return super().do(*args, **kwargs)
 
     def move_to(self, moment):
-        self.engine._cache.clear()
+        self.engine.instances.forget_cached()
         return super().move_to(moment)
 
 

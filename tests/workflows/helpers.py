@@ -8,10 +8,12 @@ from pathlib import Path
 import yaml
 
 from engine.directives import store
+from engine.directives.demo import person
 from engine.documents import GeneratedDocument
 
 DIRECTIVES = Path(__file__).resolve().parents[2] / "workflows" / "directives"
 ISSUER_LS, ISSUER_CT = "LS.UBND", "CT.TU"
+CLERK_LS, CLERK_CT = person("clerk", ISSUER_LS), person("clerk", ISSUER_CT)
 APPROVE = {"decision": "approve", "comment": "Đồng ý."}
 SHORT_CYCLE = {"every_days": 7, "start": "2024-06-01", "until": "2024-06-07", "final_due": "2024-06-14",
                "remind_days_before": 1, "chase_after_days": 1, "escalate_after_days": 2}

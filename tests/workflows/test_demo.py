@@ -5,6 +5,7 @@ from __future__ import annotations
 from docx import Document
 
 from engine.directives.demo import format_table, run_demo
+from engine.documents import KINDS
 
 STAGES = ["1. Tiếp nhận", "2. Chọn hình thức", "3. Soạn thảo", "4. Thẩm định", "4. Ký", "5. Ban hành",
           "6. Phân phối", "7. Theo dõi", "8. Kết thúc"]
@@ -20,13 +21,12 @@ def test_demo_runs_both_lives_and_writes_every_document(tmp_path, db_url):
     files = sorted((tmp_path / "out").rglob("*.docx"))
     assert len(files) == sum(len(r.documents) for r in rows)
     names = " ".join(f.name for f in files)
-    for kind in ("directive_draft", "submission_slip", "directive_final", "register_page", "transmittal_letter",
-                 "reminder_letter", "chasing_letter", "body_report", "consolidated_report", "closeout_report"):
-        assert kind in names, kind
+    for kind, spec in KINDS.items():  # every kind, named as offices name files
+        assert spec.file_stem in names, kind
     assert len(list((tmp_path / "out").iterdir())) == 2  # one folder per directive
-    chasing = next(f for f in files if "chasing_letter" in f.name)
+    chasing = next(f for f in files if KINDS["chasing_letter"].file_stem in f.name)
     doc = Document(str(chasing))
     text = " ".join([p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells])
     assert "V/v đôn đốc" in text and "Sở Y tế" in text
     table = format_table(rows)
-    assert "Lạng Sơn 2024" in table and "chasing_letter" in table and "Báo cáo lãnh đạo" in table
+    assert "Lạng Sơn 2024" in table and "Công văn đôn đốc" in table and "Báo cáo lãnh đạo" in table

@@ -10,10 +10,11 @@ import pytest
 from docx import Document
 
 from engine.directives import store
+from engine.directives.demo import person
 from engine.directives.life import import_directive, national_only
-from engine.errors import FormError
+from engine.kernel.errors import FormError
 from engine.registers.models import IncomingEntry, OutgoingEntry
-from tests.workflows.helpers import (APPROVE, DIRECTIVES, ISSUER_CT, ISSUER_LS, comments, documents, draft,
+from tests.workflows.helpers import (APPROVE, CLERK_CT, CLERK_LS, DIRECTIVES, ISSUER_CT, ISSUER_LS, comments, documents, draft,
                                      issue, kinds, party_directive, ready, review_to_signing, stage,
                                      state_directive)
 
@@ -32,7 +33,7 @@ def last(engine, directive_id: int, kind: str):
 
 
 def test_state_route_return_for_revision_keeps_comments_then_vice_chairman_signs(engine, desk):
-    did, iid = import_directive(engine, state_directive(), actor="clerk")
+    did, iid = import_directive(engine, state_directive(), actor=CLERK_LS)
     assert ready(engine, iid) == ["Task_choose"] and stage(engine, did) == "drafting"
     desk.do("unit_head", ISSUER_LS, "Task_choose", {"route": "state"})
     draft(desk, ISSUER_LS)
@@ -62,7 +63,7 @@ def test_state_route_return_for_revision_keeps_comments_then_vice_chairman_signs
 
 
 def test_party_route_is_signed_for_the_standing_committee(engine, desk):
-    did, iid = import_directive(engine, party_directive(), actor="clerk")
+    did, iid = import_directive(engine, party_directive(), actor=CLERK_CT)
     desk.do("unit_head", ISSUER_CT, "Task_choose", {"route": "party"})
     draft(desk, ISSUER_CT)
     assert "DỰ THẢO LẦN 1" in docx_text(engine, last(engine, did, "directive_draft").id)
@@ -80,7 +81,7 @@ def test_party_route_is_signed_for_the_standing_committee(engine, desk):
 
 
 def test_consultation_records_a_silent_department_as_no_comment(engine, desk, clock):
-    did, iid = import_directive(engine, state_directive(), actor="clerk")
+    did, iid = import_directive(engine, state_directive(), actor=CLERK_LS)
     desk.do("unit_head", ISSUER_LS, "Task_choose", {"route": "state"})
     draft(desk, ISSUER_LS, consult=True, consult_bodies="LS.CA, LS.SYT", consult_days=3)
     assert ready(engine, iid) == [] and stage(engine, did) == "consultation"
@@ -101,7 +102,7 @@ def test_consultation_records_a_silent_department_as_no_comment(engine, desk, cl
 
 
 def test_cong_dien_skips_consultation_and_office_review(engine, desk):
-    did, iid = import_directive(engine, state_directive(), actor="clerk")
+    did, iid = import_directive(engine, state_directive(), actor=CLERK_LS)
     desk.do("unit_head", ISSUER_LS, "Task_choose", {"route": "cong_dien"})
     draft(desk, ISSUER_LS, consult=True, consult_bodies="LS.CA")
     assert engine.list_instances(parent_id=iid) == []
@@ -114,7 +115,7 @@ def test_cong_dien_skips_consultation_and_office_review(engine, desk):
 
 
 def test_cong_van_is_reviewed_by_the_office_and_can_be_returned_at_signing(engine, desk):
-    did, iid = import_directive(engine, state_directive(), actor="clerk")
+    did, iid = import_directive(engine, state_directive(), actor=CLERK_LS)
     desk.do("unit_head", ISSUER_LS, "Task_choose", {"route": "cong_van"})
     draft(desk, ISSUER_LS)
     review_to_signing(desk, ISSUER_LS)
@@ -129,21 +130,21 @@ def test_cong_van_is_reviewed_by_the_office_and_can_be_returned_at_signing(engin
 
 def test_intake_registers_the_national_directive_and_starts_drafting(engine, desk):
     start = national_only(DIRECTIVES / "langson-2024-ct-ubnd.yaml")
-    did, intake_id = import_directive(engine, start, actor="vanthu")
+    did, intake_id = import_directive(engine, start, actor=person("records_clerk", ISSUER_LS))
     assert did is None and ready(engine, intake_id) == ["Task_register_incoming"]
     desk.do("records_clerk", ISSUER_LS, "Task_register_incoming", {"received_on": "2024-05-20"})
     desk.do("leader", ISSUER_LS, "Task_assign",
             {"handling_unit": "KGVX", "deadline": "2024-05-27", "instruction": "Giao KGVX tham mưu kế hoạch."})
     [propose] = desk.tasks("clerk", ISSUER_LS, "Task_propose")
-    assert propose.due_at == datetime(2024, 5, 27, 17, 0, tzinfo=timezone.utc)  # the leader's deadline
+    assert propose.due_at == datetime(2024, 5, 27, 10, 0, tzinfo=timezone.utc)  # the leader's deadline, 17:00 in Vietnam
     desk.do("clerk", ISSUER_LS, "Task_propose", {"route": "ke_hoach", "subject": "Kế hoạch tổ chức Kỳ thi"})
     intake = engine.get_instance(intake_id)
-    assert intake.status == "completed" and intake.directive_id is not None
+    assert intake.status == "completed" and store.directive_of(intake) is not None
     with engine.db.session() as s:
         entry = s.query(IncomingEntry).one()
         assert (entry.arrival_number, entry.number_symbol, entry.handling_unit, entry.directive_id) == (
-            1, "15/CT-TTg", "KGVX", intake.directive_id)
-        row, directive = store.get_directive(s, intake.directive_id)
+            1, "15/CT-TTg", "KGVX", store.directive_of(intake))
+        row, directive = store.get_directive(s, store.directive_of(intake))
         assert directive.instrument.value == "KH" and directive.implements.symbol == "CT-TTg"
         assert "15/CT-TTg" in directive.legal_basis[0]
     [life] = engine.list_instances(parent_id=intake_id)
@@ -153,17 +154,17 @@ def test_intake_registers_the_national_directive_and_starts_drafting(engine, des
 
 def test_import_refuses_a_wrong_description_naming_each_field(engine):
     with pytest.raises(FormError) as bad:
-        import_directive(engine, {"side": "state", "instrument": "CT"}, actor="clerk")
+        import_directive(engine, {"side": "state", "instrument": "CT"}, actor=CLERK_LS)
     assert {p.field for p in bad.value.fields} == {"$"}
     with pytest.raises(FormError) as national:
-        import_directive(engine, {"national": {"number": "15"}, "receiver": {}}, actor="clerk")
+        import_directive(engine, {"national": {"number": "15"}, "receiver": {}}, actor=CLERK_LS)
     fields = {p.field for p in national.value.fields}
     assert {"$.national.symbol", "$.national.date", "$.receiver.issuer_code", "$.receiver.place"} <= fields
     assert engine.list_instances() == []
 
 
 def test_unit_head_return_and_an_empty_consultation_list_go_the_short_way(engine, desk):
-    did, iid = import_directive(engine, state_directive(), actor="clerk")
+    did, iid = import_directive(engine, state_directive(), actor=CLERK_LS)
     desk.do("unit_head", ISSUER_LS, "Task_choose", {"route": "state"})
     draft(desk, ISSUER_LS, consult=True, consult_bodies=" , ")
     assert engine.list_instances(parent_id=iid) == [] and ready(engine, iid) == ["Task_head_review"]
@@ -172,7 +173,7 @@ def test_unit_head_return_and_an_empty_consultation_list_go_the_short_way(engine
 
 
 def test_a_directive_without_assigned_bodies_goes_from_issuance_to_close_out(engine, desk):
-    did, iid = import_directive(engine, state_directive(bodies=()), actor="clerk")
+    did, iid = import_directive(engine, state_directive(bodies=()), actor=CLERK_LS)
     desk.do("unit_head", ISSUER_LS, "Task_choose", {"route": "ke_hoach"})
     draft(desk, ISSUER_LS)
     review_to_signing(desk, ISSUER_LS)

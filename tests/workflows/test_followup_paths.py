@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 from engine.directives import store
 from engine.directives.life import import_directive
 from engine.directives.store import BodyReport
-from tests.workflows.helpers import (APPROVE, ISSUER_CT, ISSUER_LS, comments, documents, draft, issue, kinds,
+from tests.workflows.helpers import (APPROVE, CLERK_CT, CLERK_LS, ISSUER_CT, ISSUER_LS, comments, documents, draft, issue, kinds,
                                      party_directive, ready, review_to_signing, stage, state_directive)
 from tests.workflows.test_drafting_paths import docx_text
 
@@ -18,7 +18,7 @@ DEADLINE = DUE_FINAL + timedelta(days=1 + 2 + 1)  # chase + escalate + one day: 
 
 
 def issued(engine, desk, bodies) -> tuple[int, int]:
-    did, iid = import_directive(engine, state_directive(bodies), actor="clerk")
+    did, iid = import_directive(engine, state_directive(bodies), actor=CLERK_LS)
     desk.do("unit_head", ISSUER_LS, "Task_choose", {"route": "state"})
     draft(desk, ISSUER_LS)
     review_to_signing(desk, ISSUER_LS)
@@ -128,7 +128,7 @@ def test_a_chased_body_that_reports_before_escalation_is_recorded_late(engine, d
 
 
 def test_a_body_without_a_reporting_cycle_is_done_once_it_acknowledges(engine, desk):
-    did, iid = import_directive(engine, party_directive(), actor="clerk")
+    did, iid = import_directive(engine, party_directive(), actor=CLERK_CT)
     desk.do("unit_head", ISSUER_CT, "Task_choose", {"route": "party"})
     draft(desk, ISSUER_CT)
     review_to_signing(desk, ISSUER_CT)
@@ -140,7 +140,7 @@ def test_a_body_without_a_reporting_cycle_is_done_once_it_acknowledges(engine, d
 
 def test_a_chasing_letter_after_an_upload_uses_the_administrators_template(engine, desk):
     """Every document a step generates uses the template in force, not only those made by hand."""
-    from engine.accounts import Actor
+    from engine.kernel.accounts import Actor
     from engine.documents.templates_admin import upload_template
     from tests.documents.template_edit import MARK, edited_template
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from engine.humantasks import LANE_ROLES
+from engine.office.roles import LANE_ROLES
 from workflows.build_models import build
 
 BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"

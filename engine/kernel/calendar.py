@@ -1,0 +1,34 @@
+"""Office time: the one place where Vietnam's clock and the end of the office day live.
+
+Moments are stored and compared in UTC; people read dates and times in Vietnam (UTC+7, no daylight
+saving). A deadline given as a bare date ends at 17:00 Vietnam time on that day, whether it is a
+task's due date, a report's due date or a date typed in a form.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, timezone
+
+OFFICE_TZ = timezone(timedelta(hours=7), "ICT")
+CLOSE_OF_BUSINESS = time(17, 0)
+
+
+def local(moment: datetime) -> datetime:
+    """`moment` on the office clock (an aware datetime; naive ones are taken as UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(OFFICE_TZ)
+
+
+def local_date(moment: datetime) -> date:
+    """The calendar date in Vietnam at `moment`."""
+    return local(moment).date()
+
+
+def end_of_day(day: date) -> datetime:
+    """When a deadline falling on `day` ends: 17:00 Vietnam time, as an aware UTC datetime."""
+    return datetime.combine(day, CLOSE_OF_BUSINESS, OFFICE_TZ).astimezone(timezone.utc)
+
+
+def days_late(later: datetime, due: datetime) -> int:
+    """Whole office days from `due` to `later` (at least 1: anything after a deadline is a day late)."""
+    return max((local_date(later) - local_date(due)).days, 1)

@@ -1,0 +1,22 @@
+"""What a domain package plugs into the engine when the engine is composed (`engine.app`).
+
+A package `engine/<name>/` with a module `feature.py` defining `FEATURE` is found by the composition
+root; nothing else needs editing to add one: its tables reach the schema and the migrations, its
+service tasks the models, and its lane names their roles.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from .services import ServiceRegistry
+
+
+@dataclass(frozen=True)
+class Feature:
+    """One domain package's contribution to the engine."""
+
+    name: str
+    tables: tuple[str, ...] = ()  # modules that declare its tables (imported before the schema is used)
+    services: Callable[[ServiceRegistry], None] | None = None  # registers its service tasks
+    lane_roles: Mapping[str, str] = field(default_factory=dict)  # lane name in a model → role code

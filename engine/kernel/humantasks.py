@@ -1,0 +1,208 @@
+"""The human-task query table: written at every save from the workflow's ready manual tasks, read
+by inboxes with plain indexed SQL (never a deserialized workflow)."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime, timezone
+from typing import Any
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import Session
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.util.task import TaskState
+
+from .accounts import Actor
+from .errors import ExpressionError
+from .forms import parse_form
+from .calendar import end_of_day
+from .expressions import SafeEvaluator
+from .models import HumanTask, ProcessInstance
+from .status import OPEN_TASK, TaskStatus
+
+
+
+def _properties(spec) -> dict:
+    return (getattr(spec, "extensions", None) or {}).get("properties", {}) or {}
+
+
+def role_for(spec: Any, lane_roles: Mapping[str, str]) -> str | None:
+    """Candidate role of a task spec: its `role` property, else its lane's role (the lane's name
+    through `lane_roles`, which the domain supplies when the engine is composed)."""
+    props = _properties(spec)
+    if props.get("role"):
+        return str(props["role"]).strip()
+    lane = getattr(spec, "lane", None)
+    if lane is None:
+        return None
+    return lane_roles.get(lane.strip(), lane.strip())
+
+
+def _due(value, now: datetime) -> datetime | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    if isinstance(value, date):
+        return end_of_day(value)
+    text = str(value).strip()
+    if text.upper().startswith("P"):
+        return now + TimerEventDefinition.get_timedelta_from_start(TimerEventDefinition.parse_iso_duration(text), now)
+    if len(text) == 10:  # a bare date: the end of that office day
+        return end_of_day(date.fromisoformat(text))
+    parsed = datetime.fromisoformat(text)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def _shown(value) -> str:
+    """A value from task data as a person reads it (dates in Vietnamese order, long text cut)."""
+    if isinstance(value, datetime):
+        value = value.strftime("%d/%m/%Y %H:%M")
+    elif isinstance(value, date):
+        value = value.strftime("%d/%m/%Y")
+    elif value is None:
+        value = "—"
+    elif isinstance(value, bool):
+        value = "Có" if value else "Không"
+    return str(value)[:2000]
+
+
+def _checked_due(value, now: datetime, expr: str | None, element_id: str) -> datetime | None:
+    try:
+        return _due(value, now)
+    except (ValueError, TypeError, OverflowError):
+        raise ExpressionError(f"thuộc tính 'due' phải cho ngày/giờ ISO hoặc khoảng thời gian như \"P3D\", "
+                              f"không phải {value!r}", expr, element_id) from None
+
+
+def describe(task: Any, evaluator: SafeEvaluator, instance: ProcessInstance, now: datetime,
+             lane_roles: Mapping[str, str]) -> dict[str, Any]:
+    """Query-table columns for one ready SpiffWorkflow task (evaluates body/assignee/due properties)."""
+    spec = task.task_spec
+    props = _properties(spec)
+
+    def prop(name):
+        expr = props.get(name)
+        if not expr:
+            return None
+        try:
+            return evaluator.evaluate(expr, task.data)
+        except ExpressionError as exc:
+            raise ExpressionError(f"thuộc tính '{name}': {exc.reason}", expr, spec.bpmn_id) from None
+
+    body = prop("body")
+    shown = prop("show")
+    if shown is not None and not isinstance(shown, dict):
+        raise ExpressionError("thuộc tính 'show' phải cho một dict {nhãn: giá trị} / 'show' must give a "
+                              "dict of label: value", props.get("show"), spec.bpmn_id)
+    form_text = (spec.extensions or {}).get("form")
+    return {
+        "element_id": spec.bpmn_id,
+        "name": spec.bpmn_name or spec.bpmn_id,
+        "lane": spec.lane,
+        "candidate_role": role_for(spec, lane_roles),
+        "body_code": str(body) if body else instance.body_code,
+        "assignee": prop("assignee") or None,
+        "due_at": _checked_due(prop("due"), now, props.get("due"), spec.bpmn_id),
+        "form": {"documentation": getattr(spec, "documentation", None),
+                 "fields": [f.to_dict() for f in parse_form(form_text)],
+                 "context": [[str(k)[:200], _shown(v)] for k, v in (shown or {}).items()][:30]},
+    }
+
+
+def describe_ready(workflow: Any, evaluator: SafeEvaluator, instance: ProcessInstance, now: datetime,
+                   lane_roles: Mapping[str, str], lenient: bool = False) -> dict[str, dict[str, Any]]:
+    """Query-table columns of every ready manual task, by task uuid.
+
+    Raises ExpressionError (with the element id) when a task's property cannot be evaluated, so the
+    caller can put the instance in the error state; `lenient=True` skips such tasks instead.
+    """
+    out = {}
+    for task in workflow.get_tasks(state=TaskState.READY, manual=True):
+        try:
+            out[str(task.id)] = describe(task, evaluator, instance, now, lane_roles)
+        except ExpressionError:
+            if not lenient:
+                raise
+    return out
+
+
+def sync(session: Session, instance: ProcessInstance, ready: dict[str, dict], now: datetime,
+         completed: dict[str, str] | None = None, new_instance: bool = False,
+         process_name: str | None = None) -> list[HumanTask]:
+    """Make the open rows of `instance` match its ready manual tasks; returns the open rows.
+
+    `ready` comes from `describe_ready`. New ready tasks get rows; rows whose task is no longer ready
+    become completed (if the caller completed it: `completed` maps task uuid → username) or
+    cancelled (a boundary event, a terminate, a cancelled branch). A brand-new instance has no rows
+    yet (`new_instance`), so nothing is read.
+    """
+    completed = completed or {}
+    ready = dict(ready)
+    still_open = []
+    rows = [] if new_instance else session.scalars(select(HumanTask).where(
+        HumanTask.instance_id == instance.id, HumanTask.status.in_(OPEN_TASK))).all()
+    for row in rows:
+        if row.task_uuid in ready:
+            ready.pop(row.task_uuid)
+            still_open.append(row)
+            continue
+        who = completed.get(row.task_uuid)
+        row.status = TaskStatus.COMPLETED.value if who else TaskStatus.CANCELLED.value
+        row.completed_at = now
+        row.completed_by = who
+    for uuid, columns in ready.items():
+        row = HumanTask(instance_id=instance.id, task_uuid=uuid, status=TaskStatus.READY.value,
+                        business_key=instance.business_key, process_id=instance.process_id,
+                        process_name=process_name, ref_type=instance.ref_type, ref_id=instance.ref_id,
+                        created_at=now,
+                        **columns)
+        session.add(row)
+        still_open.append(row)
+    return still_open
+
+
+def cancel_open(session: Session, instance_id: int, now: datetime) -> None:
+    """Cancel every open task of an instance (terminate)."""
+    session.execute(update(HumanTask).where(HumanTask.instance_id == instance_id, HumanTask.status.in_(OPEN_TASK))
+                    .values(status=TaskStatus.CANCELLED.value, completed_at=now))
+
+
+def _role_in_body(actor: Actor):
+    """SQL condition: a task for one of the actor's roles, in their body (or in no body)."""
+    return and_(HumanTask.candidate_role.in_(actor.roles or ("",)),
+                or_(HumanTask.body_code.is_(None), HumanTask.body_code == (actor.body_code or "")))
+
+
+def visible_to(actor: Actor):
+    """SQL condition: open tasks this actor may act on (assigned to them, or to their role and body)."""
+    by_role = and_(HumanTask.assignee.is_(None), _role_in_body(actor))
+    return and_(HumanTask.status.in_(OPEN_TASK), or_(HumanTask.assignee == actor.username, by_role))
+
+
+def ever_visible_to(actor: Actor):
+    """SQL condition: tasks (open or closed) that are or were this actor's to see."""
+    return or_(HumanTask.assignee == actor.username, HumanTask.completed_by == actor.username,
+               _role_in_body(actor))
+
+
+def inbox_query(actor: Actor, limit: int, offset: int):
+    """Ready tasks of `actor`, soonest due first."""
+    return (select(HumanTask).where(visible_to(actor))
+            .order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at, HumanTask.id)
+            .limit(limit).offset(offset))
+
+
+def may_act(actor: Actor, row: HumanTask) -> bool:
+    """Whether `actor` may claim or complete this task."""
+    if actor.is_admin:
+        return True
+    if row.assignee:
+        return row.assignee == actor.username
+    return actor.has_role(row.candidate_role) and (row.body_code is None or row.body_code == actor.body_code)
+
+
+def may_see(actor: Actor, row: HumanTask) -> bool:
+    """Whether `actor` may look at this task: their own, or their role's in their body."""
+    if actor.is_admin or row.assignee == actor.username or row.completed_by == actor.username:
+        return True
+    return row.candidate_role in actor.roles and (row.body_code is None or row.body_code == actor.body_code)

@@ -1,0 +1,105 @@
+"""Human tasks through the query table: inbox, claim, release, complete."""
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.util.task import TaskState
+
+from . import humantasks
+from .accounts import Actor
+from .errors import ConflictError, InvalidState, NotFound, PermissionDenied
+from .forms import FormField, validate_submission
+from .instances import Instances
+from .models import HumanTask, ProcessInstance
+from .status import OPEN_TASK, RUNNING, TaskStatus
+from .views import InstanceInfo, TaskInfo
+
+ALREADY_DONE = "Việc này đã được người khác xử lý (already completed)"
+
+
+class HumanTasks:
+    """What people do: see their inbox, claim, release and complete tasks."""
+
+    def __init__(self, instances: Instances):
+        self.instances = instances
+        self.journal = instances.journal
+        self.db = instances.db
+
+    def inbox(self, actor: Actor, *, limit: int = 100, offset: int = 0) -> list[TaskInfo]:
+        """Ready tasks `actor` may act on, soonest due first (indexed SQL only)."""
+        with self.db.session() as s:
+            return [TaskInfo.from_row(r) for r in s.scalars(humantasks.inbox_query(actor, min(limit, 500), offset))]
+
+    @staticmethod
+    def _row(s: Session, task_id: int, actor: Actor) -> HumanTask:
+        row = s.get(HumanTask, task_id)
+        if row is None or not humantasks.may_see(actor, row):
+            raise NotFound(f"Không có việc số {task_id}")  # do not reveal other bodies' tasks
+        return row
+
+    def get(self, task_id: int, actor: Actor) -> TaskInfo:
+        """One task, if `actor` may see it."""
+        with self.db.session() as s:
+            return TaskInfo.from_row(self._row(s, task_id, actor))
+
+    def claim(self, task_id: int, actor: Actor) -> TaskInfo:
+        """Take a ready task so nobody else in the role works on it."""
+        with self.journal.transaction() as s:
+            row = self._row(s, task_id, actor)
+            if row.status == TaskStatus.CLAIMED.value and row.assignee == actor.username:
+                return TaskInfo.from_row(row)
+            if row.status == TaskStatus.READY.value and not humantasks.may_act(actor, row):
+                raise PermissionDenied("Bạn không có quyền nhận việc này")
+            done = s.execute(update(HumanTask).where(HumanTask.id == task_id, HumanTask.status == TaskStatus.READY.value)
+                             .values(status=TaskStatus.CLAIMED.value, assignee=actor.username)).rowcount
+            if done != 1:
+                raise ConflictError("Việc này đã có người nhận hoặc đã được xử lý")
+            self.journal.record(s, actor.username, "task_claimed", row.instance_id, {"task_id": task_id})
+            s.refresh(row)
+            return TaskInfo.from_row(row)
+
+    def release(self, task_id: int, actor: Actor) -> TaskInfo:
+        """Give a claimed task back to its role."""
+        with self.journal.transaction() as s:
+            row = self._row(s, task_id, actor)
+            if row.status != TaskStatus.CLAIMED.value:
+                raise InvalidState("Việc này chưa được nhận")
+            if row.assignee != actor.username and not actor.is_admin:
+                raise PermissionDenied("Chỉ người đã nhận việc mới trả lại được")
+            row.status, row.assignee = TaskStatus.READY.value, None
+            self.journal.record(s, actor.username, "task_released", row.instance_id, {"task_id": task_id})
+            return TaskInfo.from_row(row)
+
+    def complete(self, task_id: int, actor: Actor, data: dict[str, Any] | None = None) -> InstanceInfo:
+        """Complete a ready task with form data and run the instance to its next wait state."""
+        with self.journal.transaction() as s:
+            row = self._row(s, task_id, actor)
+            if row.status not in OPEN_TASK:
+                raise ConflictError(ALREADY_DONE)
+            if row.status == TaskStatus.CLAIMED.value and row.assignee != actor.username and not actor.is_admin:
+                raise ConflictError(f"Việc này đang do {row.assignee} xử lý")
+            if not humantasks.may_act(actor, row):
+                raise PermissionDenied("Bạn không có quyền xử lý việc này")
+            instance = s.get(ProcessInstance, row.instance_id)
+            if instance is None or instance.status != RUNNING:
+                state = instance.status if instance is not None else "?"
+                raise InvalidState(f"Hồ sơ đang ở trạng thái '{state}', chưa thể xử lý việc")
+            fields = [FormField.from_dict(f) for f in (row.form or {}).get("fields", [])]
+            clean = validate_submission(fields, data or {})
+            wf = self.instances.load(s, instance)
+            task = wf.get_task_from_id(uuid.UUID(row.task_uuid))
+            if task is None or task.state != TaskState.READY:
+                raise ConflictError(ALREADY_DONE)
+
+            def complete(_wf: BpmnWorkflow) -> None:
+                task.set_data(**clean)
+                task.run()
+
+            self.instances.advance(s, instance, wf, actor.username, "task_completed",
+                                   {"task_id": task_id, "element_id": row.element_id, "data": clean}, complete,
+                                   completed={row.task_uuid: actor.username})
+            return self.instances.info(s, instance)

@@ -1,0 +1,128 @@
+"""Chỉ thị pages: the list of directives I may see, one directive's detail, and the import page
+(upload or paste a YAML/JSON description). The engine decides visibility and validates the
+description; views parse, call and render."""
+from __future__ import annotations
+
+
+from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
+
+from engine.directives.life import directive_summary, import_directive, list_visible
+from engine.directives.policy import may_import, require_import
+from engine.directives.store import directive_of
+from engine.kernel.errors import FormError, NotFound
+
+from ..auth import current_actor, login_required
+from ..context import get_engine
+from ..errors import message_for
+
+bp = Blueprint("directives", __name__, url_prefix="/directives")
+
+STAGE_LABELS = {
+    "drafting": "Soạn thảo", "consultation": "Lấy ý kiến", "review": "Thẩm định", "signing": "Trình ký",
+    "issued": "Đã ban hành", "distributed": "Đã phát hành", "following_up": "Theo dõi thực hiện",
+    "closed": "Đã kết thúc",
+}
+COMMENT_STAGE_LABELS = {
+    "drafting": "Soạn thảo (phần đã sửa, tiếp thu)", "consultation": "Góp ý của cơ quan",
+    "review": "Thẩm định dự thảo", "signing": "Trình ký", "closing": "Báo cáo tổng kết",
+    "following_up": "Chỉ đạo khi theo dõi thực hiện",
+}
+ASSIGNMENT_STATUS_LABELS = {"assigned": "Đã giao", "acknowledged": "Đã xác nhận", "done": "Hoàn thành",
+                            "withdrawn": "Đã rút"}
+MAX_BODY = 2 * 1024 * 1024
+NOT_RETURNS = {"drafting", "consultation", "following_up"}
+
+
+def directive_label(summary: dict) -> str:
+    """Số, ký hiệu ("05/CT-UBND") once issued, else "Dự thảo"."""
+    if summary.get("number"):
+        return f"{summary['number']}/{summary.get('symbol') or ''}"
+    return "Dự thảo"
+
+
+def return_comments(summary: dict) -> list[dict]:
+    """The comments of returns for revision (not drafting notes or consultation opinions), newest first."""
+    return [c for c in reversed(summary.get("comments") or []) if c["stage"] not in NOT_RETURNS]
+
+
+def _named(comments: list[dict]) -> list[dict]:
+    """Comments with `who`: the full name of the account that wrote each one (else its login)."""
+    accounts, names = get_engine().accounts, {}
+    for c in comments:
+        if c["actor"] not in names:
+            account = accounts.get(c["actor"])
+            names[c["actor"]] = account.full_name if account and account.full_name else c["actor"]
+    return [{**c, "who": names[c["actor"]]} for c in comments]
+
+
+def task_directive_context(task, actor) -> dict | None:
+    """What the task page shows about the task's directive, or None (no directive, or not visible)."""
+    directive_id = directive_of(task)
+    if directive_id is None:
+        return None
+    try:
+        summary = directive_summary(get_engine(), directive_id, actor=actor)
+    except NotFound:
+        return None
+    return {"summary": summary, "returns": _named(return_comments(summary))}
+
+
+@bp.get("")
+@login_required
+def index():
+    """Chỉ thị: the directives the actor may see, newest first."""
+    actor = current_actor()
+    return render_template("directives/list.html", directives=list_visible(get_engine(), actor),
+                           may_import=may_import(actor))
+
+
+@bp.get("/<int:directive_id>")
+@login_required
+def show(directive_id: int):
+    """One directive: header, stage, assignments with follow-up, comments, documents."""
+    summary = directive_summary(get_engine(), directive_id, actor=current_actor())
+    comments = _named(list(reversed(summary.get("comments") or [])))
+    return render_template("directives/detail.html", d=summary, comments=comments, full="comments" in summary)
+
+
+def _description_from_request() -> tuple[str, str]:
+    upload = request.files.get("file")
+    if upload and upload.filename:
+        fmt = "json" if upload.filename.lower().endswith(".json") else "yaml"
+        return upload.read(MAX_BODY + 1).decode("utf-8", errors="replace"), fmt
+    text = request.form.get("text", "")
+    return text, ("json" if text.lstrip().startswith("{") else "yaml")
+
+
+@bp.route("/new", methods=("GET", "POST"))
+@login_required
+def new():
+    """Nhập chỉ thị: a description file or pasted text → import_directive → the detail page."""
+    actor = current_actor()
+    require_import(actor)
+    if request.method == "GET":
+        return render_template("directives/new.html", text="", problems=[], alert=None)
+    source, fmt = _description_from_request()
+    if not source.strip() or len(source) > MAX_BODY:
+        problem = "Chưa có nội dung mô tả." if not source.strip() else "Mô tả lớn hơn 2 MB."
+        return render_template("directives/new.html", text=request.form.get("text", ""), alert=problem,
+                               problems=[]), 422
+    try:
+        directive_id, instance_id = import_directive(get_engine(), source, actor=actor, fmt=fmt)
+    except FormError as exc:
+        return render_template("directives/new.html", text=request.form.get("text", ""), alert=message_for(exc),
+                               problems=[(p.field, p.message) for p in exc.fields]), 422
+    if directive_id is None:
+        flash(f"Đã tiếp nhận chỉ thị cấp trên (hồ sơ #{instance_id}); văn thư vào sổ văn bản đến.", "success")
+        return redirect(url_for("tasks.instance_page", instance_id=instance_id))
+    flash(f"Đã nhập chỉ thị #{directive_id} và bắt đầu soạn thảo.", "success")
+    return redirect(url_for("directives.show", directive_id=directive_id))
+
+
+def init_app(app: Flask) -> None:
+    """Register the blueprint and the label filters its templates use."""
+    app.register_blueprint(bp)
+    app.add_template_filter(lambda s: STAGE_LABELS.get(s, s), "directive_stage")
+    app.add_template_filter(lambda s: COMMENT_STAGE_LABELS.get(s, s), "comment_stage")
+    app.add_template_filter(lambda s: ASSIGNMENT_STATUS_LABELS.get(s, s), "assignment_status")
+    app.add_template_filter(directive_label, "directive_label")

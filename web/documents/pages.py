@@ -1,0 +1,67 @@
+"""Văn bản: the HTML preview of a stored document, its .docx download and its PDF export.
+Who may read a document is the engine's rule (engine/documents/access.py)."""
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from flask import Blueprint, Flask, Response, render_template
+from markupsafe import Markup
+
+from engine.documents import OfficeSuiteMissing, convert_to_pdf, preview_html
+from engine.directives.life import document_for
+
+from ..auth import current_actor, login_required
+from ..context import get_engine
+from ..errors import render_error_page
+
+bp = Blueprint("documents", __name__, url_prefix="/documents")
+
+PDF_UNAVAILABLE = ("Máy chủ chưa cài LibreOffice nên chưa xuất được PDF. "
+                   "Vui lòng tải tệp .docx hoặc báo quản trị hệ thống cài gói libreoffice-writer.")
+
+
+def content_disposition(filename: str) -> str:
+    """An attachment header safe for Vietnamese names: ASCII fallback plus filename*=UTF-8''…"""
+    fallback = "".join(ch if ch.isascii() and ch.isprintable() and ch not in '"\\;' else "_" for ch in filename)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def _with_suffix(filename: str, suffix: str) -> str:
+    stem = filename.rsplit(".", 1)[0] if "." in filename else filename
+    return stem + suffix
+
+
+@bp.get("/<int:document_id>")
+@login_required
+def show(document_id: int):
+    """The document previewed as HTML, with download buttons."""
+    meta, content = document_for(get_engine(), document_id, current_actor())
+    # preview_html escapes every piece of document text and emits only its own tags and styles.
+    return render_template("documents/show.html", doc=meta, preview=Markup(preview_html(content)))
+
+
+@bp.get("/<int:document_id>/download")
+@login_required
+def download(document_id: int):
+    """Tải .docx: the stored bytes as an attachment."""
+    meta, content = document_for(get_engine(), document_id, current_actor())
+    return Response(content, mimetype=meta.mime_type,
+                    headers={"Content-Disposition": content_disposition(meta.filename)})
+
+
+@bp.get("/<int:document_id>/pdf")
+@login_required
+def pdf(document_id: int):
+    """Tải PDF: converted by LibreOffice; 503 with a Vietnamese message when it is not installed."""
+    meta, content = document_for(get_engine(), document_id, current_actor())
+    try:
+        data = convert_to_pdf(content)
+    except OfficeSuiteMissing:
+        return render_error_page(503, "office_suite_missing", PDF_UNAVAILABLE)
+    return Response(data, mimetype="application/pdf",
+                    headers={"Content-Disposition": content_disposition(_with_suffix(meta.filename, ".pdf"))})
+
+
+def init_app(app: Flask) -> None:
+    """Register the blueprint."""
+    app.register_blueprint(bp)
