@@ -11,16 +11,16 @@ import os
 import statistics
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import yaml
 
-from engine.kernel.accounts import cheap_hasher
 from engine.app import build_engine
-from engine.kernel.clock import FrozenClock
 from engine.directives.demo import Desk, person
 from engine.directives.life import import_directive
+from engine.kernel.accounts import cheap_hasher
+from engine.kernel.clock import FrozenClock
 
 from .common import fresh_pg_database
 
@@ -42,7 +42,7 @@ def directive_for(n: int) -> dict:
 def run(n: int, sample: int = 10, url: str | None = None) -> dict:
     """Issue to `n` bodies on a fresh database (a temporary SQLite file unless `url` is given)."""
     with tempfile.TemporaryDirectory() as tmp:
-        clock = FrozenClock(datetime(2024, 5, 20, 1, 0, tzinfo=timezone.utc))
+        clock = FrozenClock(datetime(2024, 5, 20, 1, 0, tzinfo=UTC))
         engine = build_engine(url or f"sqlite:///{Path(tmp) / 'd.db'}", clock=clock, migrate=True,
                               password_hasher=cheap_hasher())
         engine.deploy_directory()

@@ -10,10 +10,10 @@ import time
 from datetime import date
 from pathlib import Path
 
-from engine.model.loader import load_directive_file
 from engine.documents import KINDS, build_context, preview_html, render_document, validate_template
-from engine.documents.render import shipped_template
 from engine.documents.kinds import sample_extras
+from engine.documents.render import shipped_template
+from engine.model.loader import load_directive_file
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = {"state": REPO / "workflows/directives/langson-2024-ct-ubnd.yaml",
@@ -46,8 +46,9 @@ def main() -> dict:
             if kind.startswith("directive_"):
                 extras = dict(zip(("number", "issued_on"), ISSUED[side]))
             context = build_context(kind, directive, **extras)
-            result = _timed(lambda: render_document(kind, context), n)
-            result["context_ms"] = _timed(lambda: build_context(kind, directive, **extras), n)["median_ms"]
+            result = _timed(lambda kind=kind, context=context: render_document(kind, context), n)
+            result["context_ms"] = _timed(lambda kind=kind, d=directive, e=extras: build_context(kind, d, **e),
+                                          n)["median_ms"]
             kinds[f"{kind}.{side}"] = result
     final = render_document("directive_final", build_context(
         "directive_final", directives["state"], number=5, issued_on=date(2024, 5, 16)))

@@ -7,14 +7,14 @@ import os
 import statistics
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
-from engine.kernel.accounts import Actor
 from engine.app import build_engine
+from engine.kernel.accounts import Actor
 from engine.kernel.clock import FrozenClock
 
 from .common import fresh_pg_database
@@ -59,7 +59,7 @@ FANOUT = (f'<bpmn:definitions {NS} id="D2" targetNamespace="t">'
 
 
 def _engine(url: str):
-    eng = build_engine(url, clock=FrozenClock(datetime(2024, 5, 20, tzinfo=timezone.utc)), migrate=True)
+    eng = build_engine(url, clock=FrozenClock(datetime(2024, 5, 20, tzinfo=UTC)), migrate=True)
     return eng
 
 
@@ -128,7 +128,7 @@ def bench_inbox(url: str, open_tasks: int = 100_000, queries: int = 200) -> dict
     from engine.kernel.models import HumanTask, ProcessDefinition, ProcessInstance
 
     eng = _engine(url)
-    now = datetime(2024, 5, 20, tzinfo=timezone.utc)
+    now = datetime(2024, 5, 20, tzinfo=UTC)
     roles = ["clerk", "unit_head", "office_reviewer", "leader", "records_clerk", "body_officer"]
     with eng.db.session(write=True) as s:
         definition = ProcessDefinition(process_id="bench", name="bench", content_hash="x" * 64, bpmn_xml="",

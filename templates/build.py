@@ -11,7 +11,7 @@ import io
 import re
 import sys
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 if __package__ in (None, ""):
@@ -24,7 +24,7 @@ from engine.documents import docxkit as kit  # noqa: E402
 from engine.documents.kinds import KINDS, SIDES  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-FIXED_TIME = datetime(2024, 1, 1, tzinfo=timezone.utc)
+FIXED_TIME = datetime(2024, 1, 1, tzinfo=UTC)
 
 # Sizes per side (points), inside the ranges of document-format.md.
 SIZES = {

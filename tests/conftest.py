@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import os
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
+from engine.app import all_metadata
 from engine.kernel.clock import FrozenClock
 from engine.kernel.db import Database, upgrade
-from engine.app import all_metadata
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
@@ -102,4 +102,4 @@ def database(db_url):
 
 @pytest.fixture
 def clock():
-    return FrozenClock(datetime(2024, 5, 20, 8, 0, tzinfo=timezone.utc))
+    return FrozenClock(datetime(2024, 5, 20, 8, 0, tzinfo=UTC))

@@ -20,7 +20,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = persistent_secret_key(app.instance_path)
 
-    app.json.ensure_ascii = False  # Vietnamese stays readable in API responses
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # DefaultJSONProvider: Vietnamese stays readable
     _init_engine(app)
 
     from . import api, auth, csrf, definitions_api, errors, features, filters, headers, tasks

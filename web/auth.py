@@ -7,8 +7,7 @@ import threading
 from collections import deque
 from datetime import timedelta
 
-from flask import (Blueprint, Flask, current_app, flash, g, redirect, render_template, request,
-                   session, url_for)
+from flask import Blueprint, Flask, current_app, flash, g, redirect, render_template, request, session, url_for
 
 from .context import get_engine, wants_json
 from .csrf import rotate_token

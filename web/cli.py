@@ -74,8 +74,10 @@ def cmd_seed(args: argparse.Namespace) -> int:
         eng.shutdown()
     print(f"Deployed processes: {', '.join(sorted(set(report.deployed))) or '(none)'}")
     print(f"Sample instance #{report.sample_instance_id} ({'started' if report.sample_started else 'already running'})")
-    print(f"Reference data: {report.reference.get('bodies', 0)} bodies, {report.reference.get('party_terms', 0)} Party terms")
-    print(f"Directive #{report.directive_id} ({'imported from the Lạng Sơn seed' if report.directive_imported else 'already present'})"
+    reference = report.reference
+    print(f"Reference data: {reference.get('bodies', 0)} bodies, {reference.get('party_terms', 0)} Party terms")
+    origin = "imported from the Lạng Sơn seed" if report.directive_imported else "already present"
+    print(f"Directive #{report.directive_id} ({origin})"
           + "".join(f"; ready: {name} [{role}]" for name, role in report.directive_tasks))
     print(f"Demo logins (password: {DEMO_PASSWORD}):")
     for user in DEMO_USERS:

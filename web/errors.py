@@ -79,7 +79,7 @@ def _on_http_error(exc: HTTPException):
         if status == 401:
             response.headers["WWW-Authenticate"] = 'Basic realm="chithi", charset="UTF-8"'
         return response
-    return render_error_page(status, code, message)
+    return render_error_page(status, code, message or MESSAGES_VI["error"])
 
 
 def _on_unexpected(exc: Exception):

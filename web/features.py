@@ -7,7 +7,6 @@ is adding a package; no list elsewhere is edited.
 """
 from __future__ import annotations
 
-
 import importlib
 import pkgutil
 from collections.abc import Callable

@@ -42,7 +42,7 @@ def vn_date(value: date | datetime | str | None) -> str:
         try:
             value = date.fromisoformat(value[:10])
         except ValueError:
-            return value
+            return str(value)
     if isinstance(value, datetime):
         value = local(value).date() if value.tzinfo else value.date()
     return value.strftime("%d/%m/%Y")

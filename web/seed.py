@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from engine.kernel.accounts import Actor
 from engine.directives.life import directive_summary, import_directive, list_visible
-from engine.registers.numbering import load_reference_data
+from engine.kernel.accounts import Actor
 from engine.kernel.resources import workflows_dir
-
+from engine.registers.numbering import load_reference_data
 
 DEMO_PASSWORD = "chithi-demo"
 DEMO_BODY = "LS.UBND"
@@ -39,7 +39,7 @@ DEMO_USERS = (
     DemoUser("admin", "Quản trị hệ thống", ("admin",), None),
 )
 
-SAMPLE_START = {
+SAMPLE_START: dict[str, Any] = {
     "business_key": "CV-DEN-2024-001",
     "data": {
         "subject": "Chỉ thị số 15/CT-TTg ngày 16/5/2024 về tổ chức Kỳ thi tốt nghiệp THPT năm 2024",
@@ -94,6 +94,8 @@ def ensure_seed_directive(eng, path: Path | None = None) -> tuple[int, bool]:
         return existing[0]["id"], False
     path = path or workflows_dir() / "directives" / SEED_DIRECTIVE
     directive_id, _instance_id = import_directive(eng, path, actor=SEED_ACTOR)
+    if directive_id is None:
+        raise ValueError(f"{path} is not a full directive description")
     return directive_id, True
 
 

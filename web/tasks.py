@@ -5,13 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, url_for
 
 from engine.kernel.errors import ConflictError, FormError, InvalidState
-from engine.kernel.forms import validate_submission
 
 from .auth import current_actor, login_required
 from .context import get_engine, get_visible_instance
-from .features import task_panels
 from .errors import message_for
-from .forms import initial_values, parse_task_form
+from .features import task_panels
+from .forms import initial_values, submitted_values
 
 bp = Blueprint("tasks", __name__)
 
@@ -38,16 +37,6 @@ def _render_task(task, values, errors=None, alert=None, status=200):
                            panels=task_panels(current_app, task, current_actor())), status
 
 
-def _engine_form_errors(fields, parsed) -> dict[str, str]:
-    """The engine's verdict on the fields that did convert, so every problem shows at once."""
-    readable = [f for f in fields if f.name not in parsed.errors]
-    try:
-        validate_submission(readable, {f.name: parsed.data[f.name] for f in readable})
-    except FormError as exc:
-        return {problem.field: problem.message for problem in exc.fields}
-    return {}
-
-
 @bp.route("/tasks/<int:task_id>", methods=("GET", "POST"))
 @login_required
 def task_page(task_id: int):
@@ -58,18 +47,15 @@ def task_page(task_id: int):
     if request.method == "GET":
         return _render_task(task, initial_values(task.form))
 
-    parsed = parse_task_form(task.form, request.form)
-    if parsed.errors:
-        errors = {**_engine_form_errors(task.form, parsed), **parsed.errors}
-        return _render_task(task, parsed.raw, errors, alert=message_for(FormError([])), status=422)
+    typed = submitted_values(task.form, request.form)
     try:
-        eng.complete_task(task_id, actor, parsed.data)
-    except FormError as exc:
+        eng.complete_task(task_id, actor, typed)
+    except FormError as exc:  # every wrong field at once, with what was typed kept on screen
         errors = {problem.field: problem.message for problem in exc.fields}
-        return _render_task(task, parsed.raw, errors, alert=message_for(exc), status=exc.http_status)
+        return _render_task(task, typed, errors, alert=message_for(exc), status=exc.http_status)
     except (ConflictError, InvalidState) as exc:
         # Keep what the person typed on screen; nothing was applied.
-        return _render_task(task, parsed.raw, alert=message_for(exc), status=exc.http_status)
+        return _render_task(task, typed, alert=message_for(exc), status=exc.http_status)
     flash(f"Đã hoàn thành: {task.name}", "success")
     return redirect(url_for("tasks.inbox"))
 

@@ -9,18 +9,17 @@ Every stored document is copied into the output directory.
 """
 from __future__ import annotations
 
-import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
+from ..documents import KINDS
 from ..kernel.accounts import Actor
 from ..kernel.calendar import local, local_date
 from ..kernel.clock import FrozenClock
-from ..kernel.db import upgrade
 from ..kernel.resources import workflows_dir
-from ..documents import KINDS
 from ..model.loader import load_directive_file
 from .life import import_directive, national_only, update_draft
 from .store import directive_of
@@ -166,13 +165,16 @@ def run_intake(desk: Desk, rec: Recorder, path: Path, label: str, route: str) ->
     desk.do("records_clerk", issuer, "Task_register_incoming",
             {"received_on": local_date(desk.clock.now()).isoformat(), "urgency": "khan"})
     rec.row(label, "1. Tiếp nhận", f"Vào sổ văn bản đến {national['number']}/{national['symbol']}", "records_clerk")
+    deadline = local_date(desk.clock.now()) + timedelta(days=7)
     desk.do("leader", issuer, "Task_assign", {"handling_unit": start["receiver"].get("drafting_unit", "VP"),
-                                              "deadline": (local_date(desk.clock.now()) + timedelta(days=7)).isoformat(),
+                                              "deadline": deadline.isoformat(),
                                               "instruction": "Giao đơn vị tham mưu dự thảo chỉ thị của UBND tỉnh."})
     rec.row(label, "1. Tiếp nhận", "Lãnh đạo giao đơn vị chủ trì, thời hạn, ý kiến chỉ đạo", "leader")
     desk.do("clerk", issuer, "Task_propose", {"route": route, "subject": "Về việc tăng cường chỉ đạo Kỳ thi",
                                               "reason": "Nội dung cần chỉ đạo nhiều cơ quan"})
     did = directive_of(desk.engine.get_instance(iid))
+    if did is None:
+        raise AssertionError("intake ended without creating the directive")
     rec.row(label, "2. Chọn hình thức", f"Đề xuất hình thức: {route}; tạo hồ sơ chỉ thị #{did}", "clerk")
     update_draft(desk.engine, did, path, actor=person("clerk", issuer))
     return did, issuer
@@ -186,7 +188,10 @@ def life_of(desk: Desk, rec: Recorder, path: Path, label: str, *, route: str, co
         did, issuer = run_intake(desk, rec, path, label, route)
     else:
         issuer = load_directive_file(path).issuer_code
-        did, iid = import_directive(eng, path, actor=person("clerk", issuer))
+        imported, _iid = import_directive(eng, path, actor=person("clerk", issuer))
+        if imported is None:
+            raise AssertionError(f"{path.name} is not a full description")
+        did = imported
         rec.row(label, "1. Tiếp nhận", f"Nhập mô tả chỉ thị {path.name} (bắt đầu ở soạn thảo)", "clerk")
         desk.do("unit_head", issuer, "Task_choose", {"route": route, "reason": "Theo chỉ đạo của cấp trên"})
         rec.row(label, "2. Chọn hình thức", f"Hình thức: {route}", "unit_head")
@@ -233,39 +238,34 @@ def life_of(desk: Desk, rec: Recorder, path: Path, label: str, *, route: str, co
     return did
 
 
-def run_demo(out_dir: Path, database_url: str | None = None) -> list[StageRow]:
-    """Run both directives' lives, copy every stored document into `out_dir`, return the stage table."""
-    from ..app import build_engine
+DEMO_START = datetime(2022, 5, 23, 1, 0, tzinfo=UTC)  # the Cần Thơ directive is drafted
+
+
+def run_demo(engine: Any, clock: FrozenClock, out_dir: Path) -> list[StageRow]:
+    """Run both directives' lives on `engine` (an empty, migrated database; its clock is `clock`, at
+    DEMO_START), copy every stored document into `out_dir`, return the stage table."""
     from ..documents import DocumentStore, GeneratedDocument
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        url = database_url or f"sqlite:///{Path(tmp) / 'demo.db'}"
-        upgrade(url)
-        clock = FrozenClock(datetime(2022, 5, 23, 1, 0, tzinfo=timezone.utc))
-        engine = build_engine(url, clock=clock)
-        try:
-            engine.deploy_directory()
-            for (role, body), name in DEMO_PEOPLE.items():  # names printed on slips and reports
-                if not engine.accounts.exists(person(role, body).username):
-                    engine.accounts.create_user(person(role, body).username, name, "chithi-demo", [role], body)
-            desk, rec = Desk(engine, clock), Recorder(engine, clock)
-            seeds = workflows_dir() / "directives"
-            life_of(desk, rec, seeds / CANTHO, "Cần Thơ 2022 (Đảng)", route="party", consult=None, return_at="sign",
-                    signer={"signer": "deputy_secretary"}, late_body=None)
-            desk.move_to(datetime(2024, 5, 20, 1, 0, tzinfo=timezone.utc))
-            life_of(desk, rec, seeds / LANGSON, "Lạng Sơn 2024 (Nhà nước)", route="state", consult="LS.CA,LS.SYT",
-                    return_at="office", signer={"signer": "chairman", "on_behalf": False},
-                    late_body="LS.SYT", intake=True)
-            with engine.db.session() as s:
-                for doc in s.query(GeneratedDocument).order_by(GeneratedDocument.id):
-                    folder = out_dir / f"chi-thi-{doc.directive_id or 0:03d}"
-                    folder.mkdir(exist_ok=True)
-                    (folder / f"{doc.id:03d}-{doc.filename}").write_bytes(DocumentStore().content(s, doc.id))
-            return rec.rows
-        finally:
-            engine.shutdown()
+    engine.deploy_directory()
+    for (role, body), name in DEMO_PEOPLE.items():  # names printed on slips and reports
+        if not engine.accounts.exists(person(role, body).username):
+            engine.accounts.create_user(person(role, body).username, name, "chithi-demo", [role], body)
+    desk, rec = Desk(engine, clock), Recorder(engine, clock)
+    seeds = workflows_dir() / "directives"
+    life_of(desk, rec, seeds / CANTHO, "Cần Thơ 2022 (Đảng)", route="party", consult=None, return_at="sign",
+            signer={"signer": "deputy_secretary"}, late_body=None)
+    desk.move_to(datetime(2024, 5, 20, 1, 0, tzinfo=UTC))
+    life_of(desk, rec, seeds / LANGSON, "Lạng Sơn 2024 (Nhà nước)", route="state", consult="LS.CA,LS.SYT",
+            return_at="office", signer={"signer": "chairman", "on_behalf": False},
+            late_body="LS.SYT", intake=True)
+    with engine.db.session() as s:
+        for doc in s.query(GeneratedDocument).order_by(GeneratedDocument.id):
+            folder = out_dir / f"chi-thi-{doc.directive_id or 0:03d}"
+            folder.mkdir(exist_ok=True)
+            (folder / f"{doc.id:03d}-{doc.filename}").write_bytes(DocumentStore().content(s, doc.id))
+    return rec.rows
 
 
 def format_table(rows: list[StageRow]) -> str:
@@ -293,10 +293,10 @@ def _short(documents: list[str]) -> list[str]:
 
 
 
-def main(out_dir: Path, database_url: str | None = None) -> int:
+def main(engine: Any, clock: FrozenClock, out_dir: Path) -> int:
     """Run the demo and print the table with the elapsed time."""
     start = time.perf_counter()
-    rows = run_demo(out_dir, database_url)
+    rows = run_demo(engine, clock, out_dir)
     print(format_table(rows))
     docs = sum(len(r.documents) for r in rows)
     print(f"\n{len(rows)} bước, {docs} văn bản trong {out_dir} — {time.perf_counter() - start:.1f} s")

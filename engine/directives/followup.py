@@ -7,10 +7,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import update
 
+from ..kernel.errors import NotFound
 from ..kernel.services import StepContext
-from . import store
 from ..model.codec import cycle_from_dict
 from ..model.directive import ReportingCycle
+from . import store
 from .paperwork import directive_header, directive_id_of, generate, load_for_body_step, load_for_step
 from .reports import report_periods, report_status, submit_report
 
@@ -20,7 +21,7 @@ NO_CYCLE_FOLLOWUP_DAYS = 30
 
 def _deadline(cycle: ReportingCycle | None, fallback: datetime) -> datetime:
     periods = report_periods(cycle)
-    if not periods:
+    if not periods or cycle is None:
         return fallback
     return periods[-1].due_at + timedelta(days=cycle.chase_after_days + cycle.escalate_after_days + 1)
 
@@ -50,7 +51,9 @@ def plan_reports(call: StepContext, params: dict) -> dict:
     """The body's report periods with due, reminder, chasing and escalation times (ISO, for timers)."""
     item = call.data["item"]
     assignment = call.session.get(store.AssignmentRow, item["assignment_id"])
-    cycle = cycle_from_dict(assignment.cycle)
+    if assignment is None:
+        raise NotFound(f"không có nhiệm vụ id={item['assignment_id']}")
+    cycle = cycle_from_dict(assignment.cycle) or ReportingCycle()  # no cycle: no period, only acknowledgement
     periods = []
     for p in report_periods(cycle):
         chase = p.due_at + timedelta(days=cycle.chase_after_days)
@@ -72,7 +75,7 @@ def _period_label(p) -> str:
 def acknowledge(call: StepContext, params: dict) -> dict:
     """The assigned body confirmed it received its tasks."""
     row = store.acknowledge_assignment(call.session, directive_id_of(call), call.data["item"]["body_code"], call.now)
-    return {"acknowledged_at": row.acknowledged_at.isoformat()}
+    return {"acknowledged_at": (row.acknowledged_at or call.now).isoformat()}
 
 
 def send_reminder(call: StepContext, params: dict) -> dict:

@@ -20,8 +20,8 @@ from ..documents import DocumentStore, kind_spec
 from ..documents.store import DOCX_MIME
 from ..kernel.accounts import Actor
 from ..kernel.errors import FieldProblem, FormError, NotFound
-from ..model.loader import validate_directive_data
 from ..model.codec import directive_from_dict
+from ..model.loader import validate_directive_data
 from .policy import is_issuing_reader, may_read_document, reader_scope, require_import, scope_allows, visible_directives
 from .store import DirectiveRow, assignments_of, create_directive, directive_ref, get_directive_row
 
@@ -158,7 +158,8 @@ def directive_summary(engine, directive_id: int, actor=None) -> dict:
                     "documents": documents}
         return {
             "id": row.id, "stage": row.stage, "side": row.side, "instrument": row.instrument,
-            "number": row.number, "symbol": row.symbol, "issued_on": row.issued_on.isoformat() if row.issued_on else None,
+            "number": row.number, "symbol": row.symbol,
+            "issued_on": row.issued_on.isoformat() if row.issued_on else None,
             "subject": row.subject, "issuer_code": row.issuer_code, "national_ref": row.national_ref,
             "instance_id": row.instance_id, "version": row.version,
             "signature": {"authority": d.signature.authority, "title": d.signature.title, "name": d.signature.name},

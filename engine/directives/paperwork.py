@@ -9,16 +9,16 @@ from typing import Any
 
 from sqlalchemy import select
 
+from ..directory.models import Body
 from ..documents import KINDS, DocumentStore
 from ..kernel.calendar import local_date
-from ..directory.models import Body
 from ..kernel.errors import NotFound
 from ..kernel.models import User
+from ..kernel.services import StepContext
+from ..model.codec import directive_from_dict
+from ..model.directive import Directive, Instrument, Side
 from ..registers import issue_number, load_party_terms, outgoing_page
 from ..registers.models import OutgoingEntry, PartyTerm
-from ..kernel.services import StepContext
-from ..model.directive import Directive, Instrument, Side
-from ..model.codec import directive_from_dict
 from .store import DIRECTIVE, DirectiveRow, get_directive
 
 NUMBERED_LETTERS = {"transmittal_letter": "gửi văn bản", "reminder_letter": "nhắc gửi báo cáo",
@@ -112,6 +112,8 @@ def _slip_extras(call: StepContext, did: int, row: Any, d: Directive, opts: dict
 
 def _register_extras(call: StepContext, did: int, row: Any, d: Directive, opts: dict) -> Extras:
     entry = call.session.get(OutgoingEntry, row.outgoing_entry_id)
+    if entry is None:
+        raise NotFound("chỉ thị chưa được vào sổ văn bản đi (no outgoing register entry)")
     period = int(entry.period) if entry.period.isdigit() else entry.period
     rows = [{"number": e.number, "date": e.issued_on.strftime("%d/%m/%Y"), "symbol": e.symbol,
              "subject": e.subject, "signer": e.signer, "recipients": "; ".join(e.recipients or []),

@@ -93,7 +93,8 @@ def reader_scope(session: Session, row: DirectiveRow, actor: Actor | None) -> Sc
     own = tuple(a for a in assignments_of(session, row.id) if a.body_code == code)
     instances = session.execute(
         select(ProcessInstance.id, ProcessInstance.process_id, ProcessInstance.created_at)
-        .where(ProcessInstance.ref_type == DIRECTIVE, ProcessInstance.ref_id == row.id, ProcessInstance.body_code == code,
+        .where(ProcessInstance.ref_type == DIRECTIVE, ProcessInstance.ref_id == row.id,
+               ProcessInstance.body_code == code,
                ProcessInstance.process_id.in_((FOLLOWUP, CONSULTATION)))).all()
     followups = frozenset({i.id for i in instances if i.process_id == FOLLOWUP}
                           | {a.followup_instance_id for a in own if a.followup_instance_id})

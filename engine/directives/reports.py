@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -20,7 +21,6 @@ from ..kernel.models import StoredBlob
 from ..model.codec import cycle_from_dict
 from ..model.directive import ReportingCycle
 from .store import AssignmentRow, BodyReport, assignments_of, find_assignment
-
 
 
 @dataclass(frozen=True)
@@ -96,9 +96,10 @@ def submit_report(session: Session, *, directive_id: int, body_code: str, period
     if assignment_id is None:
         assignment = find_assignment(session, directive_id, body_code)
     else:
-        assignment = session.get(AssignmentRow, assignment_id)
-        if assignment is None or assignment.directive_id != directive_id:
+        found = session.get(AssignmentRow, assignment_id)
+        if found is None or found.directive_id != directive_id:
             raise NotFound(f"không có nhiệm vụ id={assignment_id} trong chỉ thị id={directive_id}")
+        assignment = found
     periods = report_periods(cycle_from_dict(assignment.cycle))
     if not periods:
         raise FormError([FieldProblem("period_index", f"{assignment.body_name} không có kỳ báo cáo")])
@@ -121,8 +122,8 @@ def submit_report(session: Session, *, directive_id: int, body_code: str, period
             session.flush()
     except IntegrityError as exc:
         raise ConflictError(f"{assignment.body_name} đã nộp báo cáo kỳ {period_index + 1}") from exc
-    values = {"reports_submitted": AssignmentRow.reports_submitted + 1,
-              "reports_late": AssignmentRow.reports_late + (0 if on_time else 1)}
+    values: dict[str, Any] = {"reports_submitted": AssignmentRow.reports_submitted + 1,
+                              "reports_late": AssignmentRow.reports_late + (0 if on_time else 1)}
     if period.is_final:
         values["status"] = "done"
     session.execute(update(AssignmentRow).where(AssignmentRow.id == assignment.id).values(**values))
@@ -171,4 +172,5 @@ def report_status(session: Session, directive_id: int, now: datetime) -> list[Bo
 
 def count_reports(session: Session, directive_id: int) -> int:
     """How many reports the directive has received so far."""
-    return session.scalar(select(func.count()).select_from(BodyReport).where(BodyReport.directive_id == directive_id))
+    return session.scalar(select(func.count()).select_from(BodyReport)
+                          .where(BodyReport.directive_id == directive_id)) or 0

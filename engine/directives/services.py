@@ -12,13 +12,13 @@ from datetime import date, datetime, timedelta
 
 from ..kernel.calendar import local_date
 from ..kernel.errors import FieldProblem, FormError
+from ..kernel.services import ServiceRegistry, StepContext
+from ..model.directive import Directive, DocumentRef, Instrument, Side, Signature
 from ..registers import assign_incoming as _assign_incoming
 from ..registers import issue_number as _issue_number
 from ..registers import register_incoming as _register_incoming
 from ..registers.models import IncomingEntry
-from ..kernel.services import StepContext, ServiceRegistry
 from . import store
-from ..model.directive import Directive, DocumentRef, Instrument, Side, Signature
 from .paperwork import directive_id_of, ensure_party_terms, generate, load_for_step
 
 ROUTE_INSTRUMENT = {"party": Instrument.CHI_THI, "state": Instrument.CHI_THI, "cong_van": Instrument.CONG_VAN,
@@ -58,7 +58,7 @@ def _comments(call: StepContext, did: int) -> list[dict]:
 def register_incoming(call: StepContext, params: dict) -> dict:
     """Vào sổ văn bản đến: the national directive gets the receiver's next arrival number."""
     national, receiver = call.data["national"], call.data["receiver"]
-    urgency = {"khan": "KHẨN", "thuong_khan": "THƯỢNG KHẨN", "hoa_toc": "HỎA TỐC"}.get(call.data.get("urgency"))
+    urgency = {"khan": "KHẨN", "thuong_khan": "THƯỢNG KHẨN", "hoa_toc": "HỎA TỐC"}.get(str(call.data.get("urgency")))
     entry = _register_incoming(
         call.session, receiver_code=receiver["issuer_code"],
         received_on=_parse_date(call.data["received_on"], "received_on"), sender=national["issuer"],
@@ -73,7 +73,7 @@ def assign_incoming(call: StepContext, params: dict) -> dict:
     entry = _assign_incoming(call.session, call.data["incoming"]["entry_id"],
                              handling_unit=call.data["handling_unit"], instruction=call.data.get("instruction"),
                              deadline=_parse_date(call.data["deadline"], "deadline"))
-    return {"handling_unit": entry.handling_unit, "deadline": entry.deadline.isoformat()}
+    return {"handling_unit": entry.handling_unit, "deadline": entry.deadline.isoformat() if entry.deadline else None}
 
 
 def create_directive(call: StepContext, params: dict) -> dict:

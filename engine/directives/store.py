@@ -8,7 +8,17 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
-    JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, select, update,
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    select,
+    update,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 

@@ -6,10 +6,10 @@ date; a recipient list reused from an old directive is offered the successors of
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Iterable
 
 import yaml
 from sqlalchemy import or_, select
@@ -215,7 +215,7 @@ def map_to_successors(session: Session, codes: list[str], on: date) -> list[Reci
     for code in codes:
         problem = _problem(session, code, on)
         if problem is None:
-            out.append(RecipientMapping(code, session.get(Body, code).name, "kept"))
+            out.append(RecipientMapping(code, get_body(session, code).name, "kept"))
         elif problem.reason == "ended":
             status = "replaced" if problem.successors else "no_successor"
             out.append(RecipientMapping(code, problem.name, status, problem.successors))

@@ -6,6 +6,9 @@ document-format.md: body 14 justified with a 1.27 cm first-line indent and 6 pt 
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
@@ -20,7 +23,7 @@ SIGNATURE_SPACE_LINES = 4
 STATUS_LABELS = {"on_time": "Đúng hạn", "late": "Chậm hạn", "missing": "Chưa báo cáo"}
 
 
-def write_block(name: str, marker: Paragraph, value, side: str) -> None:
+def write_block(name: str, marker: Paragraph, value: Any, side: str) -> None:
     """Replace the marker paragraph with the block `name` built from `value`."""
     writer = WRITERS[name]
     writer(marker, value if name == "signature" else (value or []), side)
@@ -120,7 +123,7 @@ def _figures(marker, rows: list[dict], side: str) -> None:
 
 
 def _report_rows(marker, rows: list[dict], side: str) -> None:
-    data = [[str(i), r.get("body", ""), STATUS_LABELS.get(r.get("status"), r.get("status", "")),
+    data = [[str(i), r.get("body", ""), STATUS_LABELS.get(str(r.get("status")), r.get("status", "")),
              r.get("summary", "")] for i, r in enumerate(rows, 1)]
     _table(marker, ["TT", "Cơ quan, đơn vị", "Tình trạng", "Tóm tắt kết quả"], data,
            [0.07, 0.33, 0.17, 0.43], 12)
@@ -133,7 +136,7 @@ def _register_rows(marker, rows: list[dict], side: str) -> None:
                     "Ghi chú"], data, [0.07, 0.12, 0.13, 0.26, 0.13, 0.17, 0.12], 11)
 
 
-WRITERS = {
+WRITERS: dict[str, Callable[[Paragraph, Any, str], None]] = {
     "legal_basis": _legal_basis,
     "body": _body,
     "addressees": _addressees,

@@ -13,7 +13,8 @@ Extras per kind (keyword arguments; dates are `datetime.date`):
 * transmittal_letter: ``addressees`` (list of str; default the directive's non-archive recipients).
 * reminder_letter / chasing_letter: ``addressee`` (body name), ``report_name``, ``period``,
   ``due_date`` (date), ``days_late`` (int, chasing), ``new_due_date`` (date, chasing, optional).
-* body_report: ``signature`` (required: the body's signer), ``body_name`` (printed issuer, upper case), ``body_symbol`` ("SYT"), ``parent_name``,
+* body_report: ``signature`` (required: the body's signer), ``body_name`` (printed issuer, upper
+  case), ``body_symbol`` ("SYT"), ``parent_name``,
   ``period``, ``paragraphs`` (list of str), ``figures`` (list of {label, value}).
 * consolidated_report / closeout_report: ``rows`` (list of {body, status, summary}), ``period``,
   ``paragraphs`` (list of str).
@@ -23,7 +24,6 @@ from __future__ import annotations
 
 from dataclasses import asdict, is_dataclass
 from datetime import date
-
 from typing import Any
 
 from ..kernel.errors import FieldProblem, FormError
@@ -107,10 +107,10 @@ def recipients(d: Directive, unit: str) -> list[dict]:
     return lines
 
 
-def _signature(value) -> dict:
+def _signature(value: Any) -> dict[str, Any]:
     if value is None:
         return {}
-    if is_dataclass(value):
+    if is_dataclass(value) and not isinstance(value, type):
         return asdict(value)
     return dict(value)
 

@@ -5,12 +5,12 @@ Both the template builder (templates/build.py) and the renderer use these, so a 
 """
 from __future__ import annotations
 
-from docx.enum.section import WD_ORIENT
-from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_ALIGN_PARAGRAPH
 import re
 from functools import lru_cache
 
+from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt, Twips
@@ -228,7 +228,7 @@ def _page_field(paragraph, size: float) -> None:
             instr.text = text
             run._r.append(instr)
         elif kind == "text":
-            write_text(run, text)
+            write_text(run, text or "")
         else:
             fld = OxmlElement("w:fldChar")
             fld.set(qn("w:fldCharType"), kind)

@@ -51,6 +51,7 @@ OFFICE = "office"  # only the issuing office: slips, registers, consolidated and
 DRAFT = "draft"  # also the departments consulted on the draft
 ISSUED = "issued"  # also every assigned body, once the directive is issued
 BODY = "body"  # also the one body whose follow-up it belongs to (its letters and its reports)
+AUDIENCES = (OFFICE, DRAFT, ISSUED, BODY)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 from docx.text.paragraph import Paragraph
 
-from .docxkit import BOX_STYLE, CELL_MARGIN_TWIPS, RULE_STYLES, TEXT_WIDTH_TWIPS, order_ppr, border
+from .docxkit import BOX_STYLE, CELL_MARGIN_TWIPS, RULE_STYLES, TEXT_WIDTH_TWIPS, border, order_ppr
 
 
 def text_width_twips(text: str, size: float, bold: bool = False) -> int:

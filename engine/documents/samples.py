@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..model.directive import (Directive, Instrument, Item, Recipient, Section, Side,
-                                Signature)
+from ..model.directive import Directive, Instrument, Item, Recipient, Section, Side, Signature
 
 
 def sample_directive(side: str) -> Directive:

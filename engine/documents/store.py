@@ -5,8 +5,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
-from sqlalchemy import (Boolean, ForeignKey, Integer, String, UniqueConstraint, func, select,
-                        update)
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -65,6 +64,13 @@ def _put_blob(session: Session, content: bytes, now: datetime) -> str:
         except IntegrityError:  # the same bytes were stored concurrently: nothing to do
             pass
     return digest
+
+
+def _blob(session: Session, digest: str) -> bytes:
+    blob = session.get(StoredBlob, digest)
+    if blob is None:  # the row references it by foreign key: only a damaged database gets here
+        raise NotFound(f"thiếu nội dung tệp {digest[:12]}… trong kho")
+    return blob.content
 
 
 class DocumentStore:
@@ -132,8 +138,7 @@ class DocumentStore:
 
     def content(self, session: Session, document_id: int) -> bytes:
         """The .docx bytes of a generated document."""
-        doc = self.get(session, document_id)
-        return session.get(StoredBlob, doc.sha256).content
+        return _blob(session, self.get(session, document_id).sha256)
 
     def link_register_entry(self, session: Session, document_id: int,
                             register_entry_id: int) -> GeneratedDocument:
@@ -168,7 +173,7 @@ class DocumentStore:
                              .where(DocumentTemplate.kind == kind, DocumentTemplate.side == side,
                                     DocumentTemplate.active.is_(True))
                              .order_by(DocumentTemplate.version.desc()).limit(1))
-        return None if row is None else session.get(StoredBlob, row.sha256).content
+        return None if row is None else _blob(session, row.sha256)
 
     def revert_template(self, session: Session, kind: str, side: str) -> None:
         """Go back to the shipped template for (kind, side); uploads stay in history."""

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from .clock import Clock
 from .db import Database
@@ -58,13 +58,13 @@ class Accounts:
         self.db = db
         self.clock = clock
         self._hasher = hasher or PasswordHasher()
-        self._dummy = None
+        self._dummy: str | None = None
 
     @property
     def _dummy_hash(self) -> str:
         """A hash to verify against for unknown users, so a miss costs as much as a hit."""
         if self._dummy is None:
-            self._dummy = self._hasher.hash("not-a-real-password")
+            self._dummy = str(self._hasher.hash("not-a-real-password"))
         return self._dummy
 
     def create_user(self, username: str, full_name: str, password: str, roles: list[str],
@@ -98,7 +98,7 @@ class Accounts:
             return None
         if self._hasher.check_needs_rehash(user.password_hash):
             with self.db.session(write=True) as s:
-                s.get(User, user.id).password_hash = self._hasher.hash(password)
+                s.execute(update(User).where(User.id == user.id).values(password_hash=self._hasher.hash(password)))
         return _actor(user)
 
     def get(self, username: str) -> Actor | None:

@@ -1,9 +1,10 @@
 """Administrator moves on instances: suspend, resume, terminate, retry; audit verification."""
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
 
 from . import audit, humantasks
 from .accounts import Actor, require_admin
@@ -57,7 +58,7 @@ class Administration:
             if target is InstanceStatus.TERMINATED:
                 humantasks.cancel_open(s, row.id, now)
                 row.next_timer_at = None
-                s.execute(MessageSubscription.__table__.delete().where(MessageSubscription.instance_id == row.id))
+                s.execute(delete(MessageSubscription).where(MessageSubscription.instance_id == row.id))
             row.updated_at = now
             s.flush()
             self.journal.record(s, actor.username, action, row.id, {"reason": reason} if reason else {})

@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,7 +16,7 @@ from .models import AuditEvent, AuditHead
 GENESIS = "0" * 64
 
 
-def canonical(value) -> str:
+def canonical(value: Any) -> str:
     """Stable JSON text for hashing (sorted keys, no spaces, non-JSON values as strings)."""
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
 
@@ -26,7 +27,7 @@ def sha256(text: str) -> str:
 
 def _event_hash(prev_hash: str, seq: int, at: datetime, actor: str, action: str,
                 instance_id: int | None, payload_hash: str) -> str:
-    body = canonical([seq, at.astimezone(timezone.utc).isoformat(), actor, action, instance_id, payload_hash])
+    body = canonical([seq, at.astimezone(UTC).isoformat(), actor, action, instance_id, payload_hash])
     return sha256(prev_hash + body)
 
 
@@ -35,7 +36,7 @@ class PendingEvent:
     actor: str
     action: str
     instance_id: int | None
-    payload: dict
+    payload: dict[str, Any]
     at: datetime
 
 

@@ -6,7 +6,7 @@ task's due date, a report's due date or a date typed in a form.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 
 OFFICE_TZ = timezone(timedelta(hours=7), "ICT")
 CLOSE_OF_BUSINESS = time(17, 0)
@@ -15,7 +15,7 @@ CLOSE_OF_BUSINESS = time(17, 0)
 def local(moment: datetime) -> datetime:
     """`moment` on the office clock (an aware datetime; naive ones are taken as UTC)."""
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(OFFICE_TZ)
 
 
@@ -26,7 +26,7 @@ def local_date(moment: datetime) -> date:
 
 def end_of_day(day: date) -> datetime:
     """When a deadline falling on `day` ends: 17:00 Vietnam time, as an aware UTC datetime."""
-    return datetime.combine(day, CLOSE_OF_BUSINESS, OFFICE_TZ).astimezone(timezone.utc)
+    return datetime.combine(day, CLOSE_OF_BUSINESS, OFFICE_TZ).astimezone(UTC)
 
 
 def days_late(later: datetime, due: datetime) -> int:

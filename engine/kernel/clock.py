@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-UTC = timezone.utc
+__all__ = ["UTC", "Clock", "SystemClock", "FrozenClock"]
 
 
 class Clock(Protocol):
@@ -35,7 +35,7 @@ class FrozenClock:
         with self._lock:
             return self._now
 
-    def advance(self, delta: timedelta | None = None, **kwargs) -> datetime:
+    def advance(self, delta: timedelta | None = None, **kwargs: float) -> datetime:
         """Move the clock forward by `delta` (or timedelta(**kwargs)); returns the new time."""
         delta = delta if delta is not None else timedelta(**kwargs)
         if delta < timedelta(0):

@@ -2,13 +2,15 @@
 migrations. SQLite (WAL) is the embedded default; PostgreSQL is the production store."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Iterator
+from typing import Any
 
+from alembic.config import Config
 from sqlalchemy import DateTime, MetaData, create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.types import TypeDecorator
 
@@ -23,13 +25,13 @@ NAMING = {
 }
 
 
-class UtcDateTime(TypeDecorator):
+class UtcDateTime(TypeDecorator[datetime]):
     """Timezone-aware datetime stored as UTC; SQLite hands naive values back, this restores UTC."""
 
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value: datetime | None, dialect):
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
@@ -37,7 +39,7 @@ class UtcDateTime(TypeDecorator):
         value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
-    def process_result_value(self, value: datetime | None, dialect):
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
@@ -50,7 +52,7 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UtcDateTime()}
 
 
-def _sqlite_pragmas(dbapi_conn, _record) -> None:
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
@@ -59,7 +61,7 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
-def make_engine(url: str, **kwargs) -> Engine:
+def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an SQLAlchemy engine; SQLite gets WAL mode, foreign keys and a busy timeout."""
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
@@ -69,11 +71,11 @@ def make_engine(url: str, **kwargs) -> Engine:
         event.listen(eng, "connect", _sqlite_pragmas)
         # Let SQLAlchemy, not pysqlite, open transactions, so BEGIN IMMEDIATE can be issued.
         @event.listens_for(eng, "connect")
-        def _no_pysqlite_tx(dbapi_conn, _rec):
+        def _no_pysqlite_tx(dbapi_conn: Any, _rec: Any) -> None:
             dbapi_conn.isolation_level = None
 
         @event.listens_for(eng, "begin")
-        def _begin(conn):
+        def _begin(conn: Connection) -> None:
             conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("immediate") else "BEGIN")
 
         return eng
@@ -88,7 +90,7 @@ def make_engine(url: str, **kwargs) -> Engine:
 class Database:
     """One engine and its session factory; the composition root creates it once per process."""
 
-    def __init__(self, url: str, **engine_kwargs):
+    def __init__(self, url: str, **engine_kwargs: Any):
         self.url = url
         self.engine = make_engine(url, **engine_kwargs)
 
@@ -127,10 +129,8 @@ class Database:
 MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"  # engine/migrations: every feature's tables
 
 
-def alembic_config(url: str):
+def alembic_config(url: str) -> Config:
     """Alembic configuration for this package's migrations (no alembic.ini needed)."""
-    from alembic.config import Config
-
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))

@@ -11,13 +11,16 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
 from .errors import DefinitionError, ExpressionError, Problem
+from .expressions import SafeEvaluator
 from .forms import parse_form
+from .services import ServiceRegistry
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
@@ -62,8 +65,8 @@ class ParsedProcess:
 
     process_id: str
     name: str
-    spec: object
-    subprocess_specs: dict
+    spec: Any
+    subprocess_specs: dict[str, Any]
 
 
 def content_hash(xml: bytes) -> str:
@@ -83,22 +86,19 @@ def _safe_parse(xml: bytes, source: str) -> etree._Element:
     return root
 
 
-def _owner_id(el: etree._Element) -> str | None:
+def _owner_id(el: etree._Element | None) -> str | None:
     while el is not None:
-        if el.get("id"):
-            return el.get("id")
+        found = el.get("id")
+        if found:
+            return str(found)
         el = el.getparent()
     return None
-
-
-def _local(el) -> str:
-    return etree.QName(el).localname
 
 
 class DefinitionChecker:
     """Checks BPMN documents against the evaluator, the service registry and the engine's rules."""
 
-    def __init__(self, evaluator, services):
+    def __init__(self, evaluator: SafeEvaluator, services: ServiceRegistry):
         self.evaluator = evaluator
         self.services = services
 
@@ -120,14 +120,16 @@ class DefinitionChecker:
                 problems.append(Problem(el.get("id"), f"mã phần tử '{el.get('id')}' được dành cho máy; hãy đổi tên "
                                                       f"(element id '{el.get('id')}' is reserved)", el.sourceline))
             if qn.namespace == BPMN_NS and qn.localname not in SUPPORTED:
-                problems.append(Problem(_owner_id(el), f"phần tử không được hỗ trợ (unknown element): bpmn:{qn.localname}",
+                problems.append(Problem(_owner_id(el),
+                                        f"phần tử không được hỗ trợ (unknown element): bpmn:{qn.localname}",
                                         el.sourceline))
         problems += self._check_expressions(root)
         problems += self._check_services(root)
         problems += self._check_human_tasks(root)
         return root, problems
 
-    def _expr(self, owner, source, what, line, script=False) -> list[Problem]:
+    def _expr(self, owner: str | None, source: str | None, what: str, line: int | None,
+              script: bool = False) -> list[Problem]:
         text = (source or "").strip()
         if not text:
             return [Problem(owner, f"{what} trống (empty)", line)]
@@ -137,7 +139,7 @@ class DefinitionChecker:
             return [Problem(owner, f"{what} bị từ chối: {exc.reason} — `{text[:120]}`", line)]
         return []
 
-    def _check_expressions(self, root) -> list[Problem]:
+    def _check_expressions(self, root: etree._Element) -> list[Problem]:
         problems: list[Problem] = []
         for el in root.iterfind(".//bpmn:conditionExpression", NS):
             problems += self._expr(_owner_id(el), el.text, "điều kiện (condition)", el.sourceline)
@@ -151,7 +153,8 @@ class DefinitionChecker:
                 text = (el.text or "").strip()
                 if BARE_TIMER.match(text):
                     problems.append(Problem(_owner_id(el), f"hẹn giờ phải là chuỗi có dấu ngoặc kép: viết \"{text}\" "
-                                                           f"thay cho {text} (timer durations are quoted strings)", el.sourceline))
+                                                           f"thay cho {text} (timer durations are quoted strings)",
+                                            el.sourceline))
                 else:
                     problems += self._expr(_owner_id(el), text, "biểu thức hẹn giờ (timer)", el.sourceline)
         for tag in ("loopCardinality", "completionCondition"):
@@ -173,12 +176,13 @@ class DefinitionChecker:
                 problems.append(Problem(_owner_id(el), f"biểu mẫu (form) sai: {exc}", el.sourceline))
         return problems
 
-    def _check_services(self, root) -> list[Problem]:
+    def _check_services(self, root: etree._Element) -> list[Problem]:
         problems = []
         for el in root.iterfind(".//bpmn:serviceTask", NS):
             op = el.find("bpmn:extensionElements/spiffworkflow:serviceTaskOperator", NS)
             if op is None or not op.get("id"):
-                problems.append(Problem(el.get("id"), "service task thiếu tên dịch vụ (spiffworkflow:serviceTaskOperator id)",
+                problems.append(Problem(el.get("id"),
+                                        "service task thiếu tên dịch vụ (spiffworkflow:serviceTaskOperator id)",
                                         el.sourceline))
             elif op.get("id") not in self.services:
                 known = ", ".join(self.services.names()) or "(none)"
@@ -186,7 +190,7 @@ class DefinitionChecker:
                                         el.sourceline))
         return problems
 
-    def _check_human_tasks(self, root) -> list[Problem]:
+    def _check_human_tasks(self, root: etree._Element) -> list[Problem]:
         problems = []
         in_lane = {ref.text.strip() for ref in root.iterfind(".//bpmn:lane/bpmn:flowNodeRef", NS) if ref.text}
         for process in root.iterfind("bpmn:process", NS):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 class ChithiError(Exception):
@@ -10,7 +11,7 @@ class ChithiError(Exception):
     http_status = 400
     code = "error"
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"error": self.code, "message": str(self)}
 
 
@@ -38,7 +39,7 @@ class DefinitionError(ChithiError):
         self.problems = problems
         super().__init__("; ".join(str(p) for p in problems))
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "error": self.code,
             "message": "BPMN không hợp lệ",
@@ -60,7 +61,7 @@ class ExpressionError(ChithiError):
         self.reason = message
         super().__init__(message)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "error": self.code,
             "message": str(self),
@@ -113,7 +114,7 @@ class FormError(ChithiError):
         self.fields = fields
         super().__init__("; ".join(f"{f.field}: {f.message}" for f in fields))
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "error": self.code,
             "message": str(self),

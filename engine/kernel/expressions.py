@@ -13,14 +13,14 @@ import operator
 import re
 import textwrap
 import unicodedata
-from collections.abc import Callable, Mapping, MutableMapping
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from .calendar import local_date
-from .clock import UTC, SystemClock
+from .clock import UTC, Clock, SystemClock
 from .errors import ExpressionError
 
 MAX_SOURCE_CHARS = 4_000
@@ -55,7 +55,7 @@ class _Run:
 
     __slots__ = ("scope", "work")
 
-    def __init__(self, scope: Mapping[str, Any]):
+    def __init__(self, scope: MutableMapping[str, Any]):
         self.scope = scope
         self.work = MAX_WORK
 
@@ -128,7 +128,7 @@ _CONTAINERS = (list, tuple, dict, set, frozenset)
 _SIZED = (str, *_CONTAINERS)
 
 
-def _cost(values) -> int:
+def _cost(values: Iterable[Any]) -> int:
     """Work for an operation that walks its operands once (comparisons, helpers, methods)."""
     return sum(len(v) for v in values if isinstance(v, _SIZED))
 
@@ -136,7 +136,7 @@ def _cost(values) -> int:
 # ---------------------------------------------------------------- guarded operators
 
 
-def _add(a, b, run):
+def _add(a: Any, b: Any, run: _Run) -> Any:
     if _is_sequence(a) and _is_sequence(b):
         size = _measure(a, run) + _measure(b, run) - 1
         if size > MAX_SIZE:
@@ -144,12 +144,12 @@ def _add(a, b, run):
     return _int_ok(a + b)
 
 
-def _sub(a, b, run):
+def _sub(a: Any, b: Any, run: _Run) -> Any:
     run.charge(_cost((a, b)))
     return _int_ok(a - b)
 
 
-def _mul(a, b, run):
+def _mul(a: Any, b: Any, run: _Run) -> Any:
     if isinstance(a, int) and isinstance(b, int):
         if a.bit_length() + b.bit_length() > MAX_INT_BITS + 1:
             raise _refusal("số nguyên quá lớn", f"integer too large (over {MAX_INT_BITS} bits)")
@@ -163,7 +163,7 @@ def _mul(a, b, run):
     return a * b
 
 
-def _pow(a, b, run):
+def _pow(a: Any, b: Any, run: _Run) -> Any:
     if isinstance(a, int) and isinstance(b, int) and b > 0 and abs(a) > 1:
         if (abs(a).bit_length() - 1) * b >= MAX_INT_BITS:
             raise _refusal("lũy thừa quá lớn", f"power too large (over {MAX_INT_BITS} bits)")
@@ -173,20 +173,20 @@ def _pow(a, b, run):
     return _int_ok(result)
 
 
-def _lshift(a, b, run):
+def _lshift(a: Any, b: Any, run: _Run) -> Any:
     if isinstance(a, int) and isinstance(b, int) and a and b > 0 and a.bit_length() + b > MAX_INT_BITS:
         raise _refusal("dịch bit quá lớn", f"left shift too large (over {MAX_INT_BITS} bits)")
     return a << b
 
 
-def _mod(a, b, run):
+def _mod(a: Any, b: Any, run: _Run) -> Any:
     if isinstance(a, (str, bytes)):
         raise _refusal("định dạng chuỗi bằng '%' không được phép", "string formatting with '%' is not allowed")
     return a % b
 
 
-def _plain(function):
-    def apply(a, b, run):
+def _plain(function: Callable[[Any, Any], Any]) -> Callable[[Any, Any, _Run], Any]:
+    def apply(a: Any, b: Any, run: _Run) -> Any:
         run.charge(_cost((a, b)))
         return function(a, b)
     return apply
@@ -198,8 +198,10 @@ _BINARY = {
     ast.RShift: _plain(operator.rshift), ast.BitAnd: _plain(operator.and_),
     ast.BitOr: _plain(operator.or_), ast.BitXor: _plain(operator.xor),
 }
-_UNARY = {ast.Not: operator.not_, ast.USub: operator.neg, ast.UAdd: operator.pos, ast.Invert: operator.invert}
-_COMPARE = {
+_UNARY: dict[type, Callable[[Any], Any]] = {
+    ast.Not: operator.not_, ast.USub: operator.neg, ast.UAdd: operator.pos, ast.Invert: operator.invert,
+}
+_COMPARE: dict[type, Callable[[Any, Any], Any]] = {
     ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
     ast.Gt: operator.gt, ast.GtE: operator.ge, ast.Is: operator.is_, ast.IsNot: operator.is_not,
     ast.In: lambda a, b: a in b, ast.NotIn: lambda a, b: a not in b,
@@ -209,7 +211,7 @@ _COMPARE = {
 # ---------------------------------------------------------------- methods allowed on data values
 
 
-def _join(separator: str, items) -> str:
+def _join(separator: str, items: Iterable[Any]) -> str:
     items = list(items)
     size = len(separator) * max(len(items) - 1, 0) + sum(len(i) if isinstance(i, str) else 0 for i in items)
     if size > MAX_SIZE:
@@ -227,7 +229,7 @@ def _replace(text: str, old: str, new: str, count: int = -1) -> str:
     return text.replace(old, new, count)
 
 
-_METHODS: dict[str, tuple[tuple[type | tuple[type, ...], Callable], ...]] = {
+_METHODS: dict[str, tuple[tuple[type | tuple[type, ...], Callable[..., Any]], ...]] = {
     "get": ((dict, dict.get),),
     "keys": ((dict, lambda d: list(d.keys())),),
     "values": ((dict, lambda d: list(d.values())),),
@@ -248,7 +250,7 @@ _METHODS: dict[str, tuple[tuple[type | tuple[type, ...], Callable], ...]] = {
 # ---------------------------------------------------------------- helper functions
 
 
-def _sum(values, start=0):
+def _sum(values: Iterable[Any], start: Any = 0) -> Any:
     """Sum numbers (or durations) only: adding lists or strings this way is quadratic."""
     total = start
     for value in values:
@@ -261,27 +263,27 @@ def _sum(values, start=0):
 _NO_DEFAULT = object()
 
 
-def _extreme(pick, values, default):
+def _extreme(pick: Callable[..., Any], values: tuple[Any, ...], default: Any) -> Any:
     if len(values) == 1:
         return pick(values[0]) if default is _NO_DEFAULT else pick(values[0], default=default)
     return pick(values)
 
 
-def _min(*values, default=_NO_DEFAULT):
+def _min(*values: Any, default: Any = _NO_DEFAULT) -> Any:
     return _extreme(min, values, default)
 
 
-def _max(*values, default=_NO_DEFAULT):
+def _max(*values: Any, default: Any = _NO_DEFAULT) -> Any:
     return _extreme(max, values, default)
 
 
-def _round(number, digits=None):
+def _round(number: Any, digits: int | None = None) -> Any:
     if digits is not None and abs(digits) > MAX_ROUND_DIGITS:
         raise _refusal("số chữ số làm tròn quá lớn", f"round() digits must be within ±{MAX_ROUND_DIGITS}")
     return round(number, digits)
 
 
-def _sorted(values, reverse=False):
+def _sorted(values: Iterable[Any], reverse: bool = False) -> list[Any]:
     return sorted(values, reverse=bool(reverse))
 
 
@@ -344,8 +346,8 @@ def duration(value: Any) -> timedelta:
 def _iso_duration(delta: timedelta) -> str:
     sign, delta = ("-", -delta) if delta < timedelta(0) else ("", delta)
     hours, rest = divmod(delta.seconds, 3600)
-    minutes, seconds = divmod(rest, 60)
-    seconds += delta.microseconds / 1_000_000
+    minutes, whole_seconds = divmod(rest, 60)
+    seconds = whole_seconds + delta.microseconds / 1_000_000
     clock = "".join(f"{n:g}{unit}" for n, unit in ((hours, "H"), (minutes, "M"), (seconds, "S")) if n)
     day = f"{delta.days}D" if delta.days or not clock else ""
     return f"{sign}P{day}" + (f"T{clock}" if clock else "")
@@ -360,7 +362,7 @@ def iso(value: Any) -> str:
     return parse_date(value).isoformat()
 
 
-DEFAULT_HELPERS: dict[str, Callable] = {
+DEFAULT_HELPERS: dict[str, Callable[..., Any]] = {
     "len": len, "min": _min, "max": _max, "sum": _sum, "abs": abs, "round": _round,
     "int": int, "float": float, "str": str, "bool": bool, "sorted": _sorted, "any": any, "all": all,
     "list": list, "dict": dict, "set": set, "tuple": tuple,
@@ -376,11 +378,16 @@ Store = Callable[[_Run, Any], None]
 _IMMUTABLE = frozenset({type(None), bool, int, float, str})
 
 
+def _foldable(code: Code) -> Code:
+    """Mark `code` as computable when the model is checked (its operands are all constants)."""
+    setattr(code, "foldable", True)  # noqa: B010 — an attribute of the closure, read by _Compiler.fold
+    return code
+
+
 def _constant(value: Any) -> Code:
     def code(run: _Run) -> Any:
         return value
-    code.foldable = True
-    return code
+    return _foldable(code)
 
 
 def _small_immutable(value: Any) -> bool:
@@ -457,7 +464,7 @@ def _check_shape(tree: ast.AST) -> None:
 class _Compiler:
     """Checks a parsed tree against the whitelist and turns it into closures over a `_Run`."""
 
-    def __init__(self, helpers: Mapping[str, Callable], script: bool):
+    def __init__(self, helpers: Mapping[str, Callable[..., Any]], script: bool):
         self.helpers = helpers
         self.script = script
         self.names: set[str] = set()
@@ -510,8 +517,7 @@ class _Compiler:
             return code  # e.g. 1/0: reported when it runs, like any other evaluation error
         if _small_immutable(value):
             return _constant(value)
-        code.foldable = True  # big or mutable results are rebuilt on every run: never cached, never shared
-        return code
+        return _foldable(code)  # big or mutable results are rebuilt on every run: never cached, never shared
 
     def name(self, node: ast.Name) -> Code:
         ident = node.id
@@ -531,7 +537,8 @@ class _Compiler:
     def binary(self, node: ast.BinOp) -> Code:
         if isinstance(node.op, ast.Mod) and isinstance(node.left, (ast.JoinedStr, ast.Constant)) \
                 and not isinstance(getattr(node.left, "value", 0), (int, float)):
-            raise self.refuse(node, "định dạng chuỗi bằng '%' không được phép", "string formatting with '%' is not allowed")
+            raise self.refuse(node, "định dạng chuỗi bằng '%' không được phép",
+                              "string formatting with '%' is not allowed")
         function = _BINARY.get(type(node.op))
         if function is None:
             raise self.refuse(node, f"phép toán {type(node.op).__name__} không được phép",
@@ -604,7 +611,8 @@ class _Compiler:
     def subscript(self, node: ast.Subscript) -> Code:
         container = self.expr(node.value)
         if isinstance(node.slice, ast.Slice):
-            bounds = [self.expr(p) if p is not None else None for p in (node.slice.lower, node.slice.upper, node.slice.step)]
+            parts = (node.slice.lower, node.slice.upper, node.slice.step)
+            bounds = [self.expr(p) if p is not None else None for p in parts]
             return lambda run: _admit(container(run)[slice(*(b(run) if b else None for b in bounds))], run)
         key = self.key(node.slice)
 
@@ -626,7 +634,7 @@ class _Compiler:
                 raise self.refuse(node, "gọi hàm với '**' không được phép", "'**' arguments are not allowed")
             self.identifier(node, keyword.arg, ("tham số", "keyword"))
         args = [self.expr(a) for a in node.args]
-        kwargs = [(k.arg, self.expr(k.value)) for k in node.keywords]
+        kwargs = [(str(k.arg), self.expr(k.value)) for k in node.keywords]
         if isinstance(node.func, ast.Name):
             return self.helper_call(node.func, args, kwargs)
         if isinstance(node.func, ast.Attribute):
@@ -686,7 +694,7 @@ class _Compiler:
     def mapping(self, node: ast.Dict) -> Code:
         if any(k is None for k in node.keys):
             raise self.refuse(node, "giải nén '**' không được phép", "'**' unpacking is not allowed")
-        pairs = [(self.expr(k), self.expr(v)) for k, v in zip(node.keys, node.values)]
+        pairs = [(self.expr(cast(ast.expr, k)), self.expr(v)) for k, v in zip(node.keys, node.values)]
         code = lambda run: _admit({k(run): v(run) for k, v in pairs}, run)  # noqa: E731
         return self.fold(code, [part for pair in pairs for part in pair])
 
@@ -696,12 +704,17 @@ class _Compiler:
             if isinstance(piece, ast.Constant):
                 parts.append(self.constant(piece))
                 continue
+            if not isinstance(piece, ast.FormattedValue):
+                raise self.refuse(piece, "f-string không hợp lệ", "unexpected f-string part")
             if piece.format_spec is not None:
                 raise self.refuse(piece, "định dạng (format spec) trong f-string không được phép",
                                   "format specs in f-strings are not allowed")
-            value, text = self.expr(piece.value), repr if piece.conversion == ord("r") else str
-            parts.append(lambda run, value=value, text=text: text(value(run)))
+            parts.append(self.formatted(self.expr(piece.value), repr if piece.conversion == ord("r") else str))
         return lambda run: _admit("".join([part(run) for part in parts]), run)
+
+    @staticmethod
+    def formatted(value: Code, text: Callable[[Any], str]) -> Code:
+        return lambda run: text(value(run))
 
     # -- statements (script tasks, pre- and post-scripts)
 
@@ -731,7 +744,8 @@ class _Compiler:
             return assign
         if isinstance(node, ast.AugAssign):
             if not isinstance(node.target, (ast.Name, ast.Subscript)):
-                raise self.refuse(node, "chỉ gán cộng dồn vào biến hoặc phần tử", "augmented assignment needs a name or item")
+                raise self.refuse(node, "chỉ gán cộng dồn vào biến hoặc phần tử",
+                                  "augmented assignment needs a name or item")
             load, store = self.expr(node.target), self.target(node.target)
             function, value = _BINARY[type(node.op)], self.expr(node.value)
             return lambda run: store(run, function(load(run), value(run), run))
@@ -768,7 +782,8 @@ class _Compiler:
 
             def unpack(run: _Run, value: Any) -> None:
                 if not isinstance(value, (list, tuple)) or len(value) != len(stores):
-                    raise _refusal(f"cần đúng {len(stores)} giá trị để gán", f"expected exactly {len(stores)} values to unpack")
+                    raise _refusal(f"cần đúng {len(stores)} giá trị để gán",
+                                   f"expected exactly {len(stores)} values to unpack")
                 for store, item in zip(stores, value):
                     store(run, item)
             return unpack
@@ -791,13 +806,13 @@ _RUNTIME_ERRORS = (ArithmeticError, LookupError, TypeError, ValueError, Recursio
 class SafeEvaluator:
     """Checks and evaluates BPMN expressions and scripts in a whitelisted subset of Python."""
 
-    def __init__(self, helpers: Mapping[str, Callable] | None = None, clock=None):
+    def __init__(self, helpers: Mapping[str, Callable[..., Any]] | None = None, clock: Clock | None = None):
         self.clock = clock or SystemClock()
         merged = {**DEFAULT_HELPERS, "today": self._today, "now": self._now, **(helpers or {})}
         for name in merged:
             if _underscored(name) or not name.isidentifier():
                 raise ValueError(f"helper name {name!r} is not allowed")
-        self.helpers: dict[str, Callable] = merged
+        self.helpers: dict[str, Callable[..., Any]] = merged
         self._expression = lru_cache(maxsize=CACHE_SIZE)(self._compile_expression)
         self._script = lru_cache(maxsize=CACHE_SIZE)(self._compile_script)
 
@@ -810,7 +825,7 @@ class SafeEvaluator:
     def _compile_expression(self, source: str) -> _Program:
         try:
             compiler = _Compiler(self.helpers, script=False)
-            code = compiler.expr(_parse(source, "eval").body)
+            code = compiler.expr(cast(ast.Expression, _parse(source, "eval")).body)
         except ExpressionError as err:
             err.expression = source
             raise
@@ -819,7 +834,7 @@ class SafeEvaluator:
     def _compile_script(self, source: str) -> _Program:
         try:
             compiler = _Compiler(self.helpers, script=True)
-            code = compiler.block(_parse(source, "exec").body)
+            code = compiler.block(cast(ast.Module, _parse(source, "exec")).body)
         except ExpressionError as err:
             err.expression = source
             raise
@@ -852,8 +867,8 @@ class SafeEvaluator:
 
     @staticmethod
     def _run(program: _Program, source: str, context: Mapping[str, Any]) -> Any:
-        try:
-            return program.code(_Run(context))
+        try:  # an expression only reads its scope; a script's assignments write it
+            return program.code(_Run(cast(MutableMapping[str, Any], context)))
         except ExpressionError as err:
             err.expression = err.expression or source
             raise

@@ -1,5 +1,6 @@
 """Task forms: declared in BPMN (a `spiffworkflow:form` YAML block on a user task), checked at
-deploy time, and used to validate and convert what a person submits."""
+deploy time, and used to validate and convert what a person submits — the one conversion for the
+web form (strings as typed: "25/05/2024", "2,5", "on") and the JSON API (typed values) alike."""
 from __future__ import annotations
 
 import re
@@ -13,6 +14,9 @@ import yaml
 from .errors import FieldProblem, FormError
 
 FIELD_TYPES = {"text", "textarea", "choice", "date", "number", "bool"}
+TRUE_WORDS = frozenset({"1", "true", "on", "yes", "có", "co"})
+FALSE_WORDS = frozenset({"0", "false", "off", "no", "không", "khong", ""})
+DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 MAX_TEXT = 20_000
 
@@ -29,12 +33,12 @@ class FormField:
     default: Any = None
     help: str | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "label": self.label, "type": self.type, "required": self.required,
                 "options": [list(o) for o in self.options], "default": self.default, "help": self.help}
 
     @classmethod
-    def from_dict(cls, d: dict) -> "FormField":
+    def from_dict(cls, d: dict[str, Any]) -> FormField:
         return cls(d["name"], d["label"], d.get("type", "text"), bool(d.get("required")),
                    [tuple(o) for o in d.get("options") or []], d.get("default"), d.get("help"))
 
@@ -92,32 +96,54 @@ def _convert(f: FormField, value: Any) -> Any:
             raise ValueError(f"chọn một trong: {allowed}")
         return value
     if f.type == "number":
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
-            raise ValueError("phải là một số") from None
-        if number != number or abs(number) > 1e15:
-            raise ValueError("số không hợp lệ")
-        return int(number) if number.is_integer() else number
+        return _number(value)
     if f.type == "date":
-        if isinstance(value, date):
-            return value.isoformat()
-        try:
-            return date.fromisoformat(str(value)).isoformat()
-        except ValueError:
-            raise ValueError("ngày phải theo dạng YYYY-MM-DD") from None
+        return _date(value)
     if f.type == "bool":
         if isinstance(value, bool):
             return value
-        if str(value).lower() in ("1", "true", "on", "yes", "có"):
+        word = str(value).strip().lower()
+        if word in TRUE_WORDS:
             return True
-        if str(value).lower() in ("0", "false", "off", "no", "không", ""):
+        if word in FALSE_WORDS:
             return False
         raise ValueError("phải là có/không")
     raise ValueError(f"kiểu trường không biết: {f.type}")
 
 
-def validate_submission(fields: list[FormField], data: dict) -> dict:
+def _number(value: Any) -> int | float:
+    """A number as typed in Vietnam ("1 200", "2,5") or as JSON; an integer when it is whole."""
+    if isinstance(value, bool):
+        raise ValueError("phải là một số")
+    if isinstance(value, str):
+        value = value.strip().replace(" ", "").replace("\u00a0", "")
+        if "," in value and "." not in value:
+            value = value.replace(",", ".")  # Vietnamese decimal comma
+    try:
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
+        raise ValueError("phải là một số") from None
+    if number != number or abs(number) > 1e15:
+        raise ValueError("số không hợp lệ")
+    return int(number) if number.is_integer() else number
+
+
+def _date(value: Any) -> str:
+    """An ISO date from dd/mm/yyyy (as people type it), YYYY-MM-DD or a date."""
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value).strip()
+    try:
+        match = DAY_MONTH_YEAR.match(text)
+        if match:
+            day, month, year = (int(part) for part in match.groups())
+            return date(year, month, day).isoformat()
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise ValueError("ngày không hợp lệ; viết theo dạng dd/mm/yyyy") from None
+
+
+def validate_submission(fields: list[FormField], data: dict[str, Any]) -> dict[str, Any]:
     """Convert submitted values by field type; FormError names every wrong or missing field.
 
     Keys that are not fields of the form are refused, so a person cannot overwrite process data.
@@ -129,7 +155,7 @@ def validate_submission(fields: list[FormField], data: dict) -> dict:
     for key in data:
         if key not in known:
             problems.append(FieldProblem(str(key)[:100], "trường này không có trong biểu mẫu"))
-    clean: dict = {}
+    clean: dict[str, Any] = {}
     for f in fields:
         value = data.get(f.name)
         empty = value is None or (isinstance(value, str) and not value.strip())

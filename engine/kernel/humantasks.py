@@ -3,26 +3,26 @@ by inboxes with plain indexed SQL (never a deserialized workflow)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
-from sqlalchemy.orm import Session
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import ColumnElement, Select, and_, or_, select, update
+from sqlalchemy.orm import Session
 
 from .accounts import Actor
-from .errors import ExpressionError
-from .forms import parse_form
 from .calendar import end_of_day
+from .errors import ExpressionError
 from .expressions import SafeEvaluator
+from .forms import parse_form
 from .models import HumanTask, ProcessInstance
 from .status import OPEN_TASK, TaskStatus
 
 
-
-def _properties(spec) -> dict:
-    return (getattr(spec, "extensions", None) or {}).get("properties", {}) or {}
+def _properties(spec: Any) -> dict[str, Any]:
+    properties: dict[str, Any] = (getattr(spec, "extensions", None) or {}).get("properties", {}) or {}
+    return properties
 
 
 def role_for(spec: Any, lane_roles: Mapping[str, str]) -> str | None:
@@ -34,26 +34,29 @@ def role_for(spec: Any, lane_roles: Mapping[str, str]) -> str | None:
     lane = getattr(spec, "lane", None)
     if lane is None:
         return None
-    return lane_roles.get(lane.strip(), lane.strip())
+    name = str(lane).strip()
+    return lane_roles.get(name, name)
 
 
-def _due(value, now: datetime) -> datetime | None:
+def _due(value: Any, now: datetime) -> datetime | None:
     if value in (None, ""):
         return None
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
     if isinstance(value, date):
         return end_of_day(value)
     text = str(value).strip()
     if text.upper().startswith("P"):
-        return now + TimerEventDefinition.get_timedelta_from_start(TimerEventDefinition.parse_iso_duration(text), now)
+        duration = TimerEventDefinition.parse_iso_duration(text)
+        moment: datetime = now + TimerEventDefinition.get_timedelta_from_start(duration, now)
+        return moment
     if len(text) == 10:  # a bare date: the end of that office day
         return end_of_day(date.fromisoformat(text))
     parsed = datetime.fromisoformat(text)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def _shown(value) -> str:
+def _shown(value: Any) -> str:
     """A value from task data as a person reads it (dates in Vietnamese order, long text cut)."""
     if isinstance(value, datetime):
         value = value.strftime("%d/%m/%Y %H:%M")
@@ -66,7 +69,7 @@ def _shown(value) -> str:
     return str(value)[:2000]
 
 
-def _checked_due(value, now: datetime, expr: str | None, element_id: str) -> datetime | None:
+def _checked_due(value: Any, now: datetime, expr: str | None, element_id: str) -> datetime | None:
     try:
         return _due(value, now)
     except (ValueError, TypeError, OverflowError):
@@ -80,7 +83,7 @@ def describe(task: Any, evaluator: SafeEvaluator, instance: ProcessInstance, now
     spec = task.task_spec
     props = _properties(spec)
 
-    def prop(name):
+    def prop(name: str) -> Any:
         expr = props.get(name)
         if not expr:
             return None
@@ -126,7 +129,7 @@ def describe_ready(workflow: Any, evaluator: SafeEvaluator, instance: ProcessIns
     return out
 
 
-def sync(session: Session, instance: ProcessInstance, ready: dict[str, dict], now: datetime,
+def sync(session: Session, instance: ProcessInstance, ready: dict[str, dict[str, Any]], now: datetime,
          completed: dict[str, str] | None = None, new_instance: bool = False,
          process_name: str | None = None) -> list[HumanTask]:
     """Make the open rows of `instance` match its ready manual tasks; returns the open rows.
@@ -167,25 +170,25 @@ def cancel_open(session: Session, instance_id: int, now: datetime) -> None:
                     .values(status=TaskStatus.CANCELLED.value, completed_at=now))
 
 
-def _role_in_body(actor: Actor):
+def _role_in_body(actor: Actor) -> ColumnElement[bool]:
     """SQL condition: a task for one of the actor's roles, in their body (or in no body)."""
     return and_(HumanTask.candidate_role.in_(actor.roles or ("",)),
                 or_(HumanTask.body_code.is_(None), HumanTask.body_code == (actor.body_code or "")))
 
 
-def visible_to(actor: Actor):
+def visible_to(actor: Actor) -> ColumnElement[bool]:
     """SQL condition: open tasks this actor may act on (assigned to them, or to their role and body)."""
     by_role = and_(HumanTask.assignee.is_(None), _role_in_body(actor))
     return and_(HumanTask.status.in_(OPEN_TASK), or_(HumanTask.assignee == actor.username, by_role))
 
 
-def ever_visible_to(actor: Actor):
+def ever_visible_to(actor: Actor) -> ColumnElement[bool]:
     """SQL condition: tasks (open or closed) that are or were this actor's to see."""
     return or_(HumanTask.assignee == actor.username, HumanTask.completed_by == actor.username,
                _role_in_body(actor))
 
 
-def inbox_query(actor: Actor, limit: int, offset: int):
+def inbox_query(actor: Actor, limit: int, offset: int) -> Select[HumanTask]:
     """Ready tasks of `actor`, soonest due first."""
     return (select(HumanTask).where(visible_to(actor))
             .order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at, HumanTask.id)

@@ -15,11 +15,11 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from . import humantasks, spiff_clock
 from .accounts import Actor
@@ -198,7 +198,7 @@ class Instances:
     def _remember(self, s: Session, instance_id: int, version: int, wf: BpmnWorkflow,
                   next_timer: datetime | None) -> None:
         """Queue the saved workflow for the cache and its timer for the scheduler, after commit."""
-        pending = s.info.get("saved_workflows")
+        pending: tuple[list[tuple[int, int, BpmnWorkflow]], list[datetime]] | None = s.info.get("saved_workflows")
         if pending is None:
             pending = s.info["saved_workflows"] = ([], [])
             self.journal.after_commit(s, lambda: self._publish(*pending))

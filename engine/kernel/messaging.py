@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
+from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
-from SpiffWorkflow.bpmn import BpmnEvent
-from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 
 from .errors import NotFound
-from .instances import Instances
+from .instances import Instances, Mutation
 from .models import ChildGroup, MessageSubscription, ProcessInstance
 from .status import RUNNING
 
@@ -47,9 +47,8 @@ class Messages:
             if row is None or row.status != RUNNING:
                 continue
             wf = self.instances.load(s, row)
-            event = BpmnEvent(MessageEventDefinition(name), payload or {})
             self.instances.advance(s, row, wf, actor, "message_received",
-                                   {"message": name, "payload": payload or {}}, lambda w: w.catch(event))
+                                   {"message": name, "payload": payload or {}}, _catching(name, payload or {}))
         return ids
 
     def start_children(self, s: Session, parent: ProcessInstance, *, process_id: str, items: list[Any],
@@ -98,3 +97,13 @@ class Messages:
                 return
             self.deliver(s, message, instance_id=child.parent_id, actor="system",
                          payload={"group": child.child_group, "completed": completed})
+
+
+def _catching(name: str, payload: dict[str, Any]) -> Mutation:
+    """The step that hands message `name` to a workflow."""
+    event = BpmnEvent(MessageEventDefinition(name), payload)
+
+    def catch(wf: BpmnWorkflow) -> None:
+        wf.catch(event)
+
+    return catch

@@ -8,6 +8,7 @@ tables in their own modules and declare them in their feature (`engine.app.all_m
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -98,7 +99,7 @@ class HumanTask(Base):
     assignee: Mapped[str | None] = mapped_column(String(100))
     status: Mapped[str] = mapped_column(String(20), default=TaskStatus.READY.value)
     due_at: Mapped[datetime | None]
-    form: Mapped[dict | None] = mapped_column(JSON)
+    form: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     business_key: Mapped[str | None] = mapped_column(String(200))
     process_id: Mapped[str] = mapped_column(String(200))
     process_name: Mapped[str | None] = mapped_column(String(400))  # the definition's name, for inboxes
@@ -120,7 +121,7 @@ class AuditEvent(Base):
     actor: Mapped[str] = mapped_column(String(100))
     action: Mapped[str] = mapped_column(String(100))
     instance_id: Mapped[int | None] = mapped_column(Integer, index=True)
-    payload: Mapped[dict] = mapped_column(JSON)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     payload_hash: Mapped[str] = mapped_column(String(64))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))

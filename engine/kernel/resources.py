@@ -30,7 +30,7 @@ def shipped_dir(name: str) -> Path:
 
 
 def workflows_dir() -> Path:
-    """The shipped BPMN models, directive seeds and directory of bodies."""
+    """The shipped BPMN models and the seed data of the domain."""
     return shipped_dir("workflows")
 
 

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import datetime, timedelta, timezone
-
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -28,7 +27,7 @@ class TimerScheduler:
     def __init__(self, timers: Timers, sweep_seconds: int = 30):
         self.timers = timers
         self.sweep_seconds = sweep_seconds
-        self._scheduler = BackgroundScheduler(timezone=timezone.utc, job_defaults={"coalesce": True,
+        self._scheduler = BackgroundScheduler(timezone=UTC, job_defaults={"coalesce": True,
                                                                                  "max_instances": 1,
                                                                                  "misfire_grace_time": None})
         self._lock = threading.Lock()
@@ -76,4 +75,4 @@ class TimerScheduler:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)

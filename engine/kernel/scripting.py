@@ -20,14 +20,15 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from .errors import ChithiError, ExpressionError
 from .expressions import SafeEvaluator
 
-Services = Callable[[Any, str, dict], Any]
+Services = Callable[[Any, str, dict[str, Any]], Any]
 
 
-def _element_id(task) -> str | None:
-    return getattr(task.task_spec, "bpmn_id", None) or task.task_spec.name
+def _element_id(task: Any) -> str | None:
+    element: str | None = getattr(task.task_spec, "bpmn_id", None) or task.task_spec.name
+    return element
 
 
-class _Readable:
+class _Readable(Exception):
     """SpiffWorkflow's exceptions end every message with '. '; say only the message and any notes."""
 
     def __str__(self) -> str:
@@ -37,7 +38,7 @@ class _Readable:
 class TaskExpressionError(_Readable, WorkflowTaskException, ExpressionError):
     """An expression or script of one task was refused or failed; carries the task and element id."""
 
-    def __init__(self, task, error: ExpressionError):
+    def __init__(self, task: Any, error: ExpressionError):
         element_id = _element_id(task)
         message = f"[{element_id}] {error.reason}"
         WorkflowTaskException.__init__(self, message, task=task, exception=error)
@@ -49,16 +50,16 @@ class TaskExpressionError(_Readable, WorkflowTaskException, ExpressionError):
 class ServiceCallError(_Readable, WorkflowTaskException):
     """A service raised something unexpected; `original` (also `__cause__`) is what it raised."""
 
-    def __init__(self, task, operation: str, original: BaseException):
+    def __init__(self, task: Any, operation: str, original: BaseException):
         self.element_id = _element_id(task)
         self.operation = operation
         self.original = original
         message = f"[{self.element_id}] dịch vụ '{operation}' lỗi / service '{operation}' failed: " \
                   f"{type(original).__name__}: {original}"
-        super().__init__(message, task=task, exception=original)
+        WorkflowTaskException.__init__(self, message, task=task, exception=original)
 
 
-def register_data_types(registry):
+def register_data_types(registry: Any) -> Any:
     """Teach a SpiffWorkflow serializer registry the values helpers put in task data (date, time).
 
     SpiffWorkflow's DefaultRegistry knows datetime and timedelta but not date: without this a
@@ -72,7 +73,7 @@ def register_data_types(registry):
 
 def _scope(context: MutableMapping[str, Any], external: Mapping[str, Any] | None) -> MutableMapping[str, Any]:
     """Task data first, then the external context (data objects); writes go to task data."""
-    return ChainMap(context, external) if external else context
+    return ChainMap(context, dict(external)) if external else context
 
 
 class SafeScriptEnvironment(BasePythonScriptEngineEnvironment):
@@ -83,16 +84,18 @@ class SafeScriptEnvironment(BasePythonScriptEngineEnvironment):
         self.evaluator = evaluator
         self.services = services
 
-    def evaluate(self, expression, context, external_context=None):
+    def evaluate(self, expression: str, context: MutableMapping[str, Any],
+                 external_context: Mapping[str, Any] | None = None) -> Any:
         """The value of `expression` over task data (and data objects)."""
         return self.evaluator.evaluate(expression, _scope(context, external_context))
 
-    def execute(self, script, context, external_context=None):
+    def execute(self, script: str, context: MutableMapping[str, Any],
+                external_context: Mapping[str, Any] | None = None) -> bool:
         """Run `script`; names it assigns land in `context` (the task data)."""
         self.evaluator.execute(script, _scope(context, external_context))
         return True
 
-    def call_service(self, context, **kwargs):
+    def call_service(self, context: Any, **kwargs: Any) -> Any:
         """Not used: SafeScriptEngine.call_service calls the services with the task itself."""
         raise NotImplementedError("SafeScriptEngine.call_service calls services directly")
 
@@ -106,35 +109,38 @@ class SafeScriptEngine(PythonScriptEngine):
     @property
     def evaluator(self) -> SafeEvaluator:
         """The evaluator behind this engine (deploy-time checks use the same one)."""
-        return self.environment.evaluator
+        evaluator: SafeEvaluator = self.environment.evaluator
+        return evaluator
 
-    def validate(self, expression):
+    def validate(self, expression: str) -> None:
         """Raise ExpressionError if `expression` is not allowed."""
         self.evaluator.check_expression(expression)
 
-    def evaluate(self, task, expression, external_context=None):
+    def evaluate(self, task: Any, expression: str, external_context: Mapping[str, Any] | None = None) -> Any:
         """Evaluate `expression` for `task`; refusals and failures raise TaskExpressionError."""
         try:
             return self.environment.evaluate(expression, task.data, external_context)
         except ExpressionError as err:
             raise TaskExpressionError(task, err) from err
 
-    def execute(self, task, script, external_context=None):
+    def execute(self, task: Any, script: str, external_context: Mapping[str, Any] | None = None) -> Any:
         """Run a script task's (or pre/post) script for `task`; errors raise TaskExpressionError."""
         try:
             return self.environment.execute(script, task.data, external_context)
         except ExpressionError as err:
             raise TaskExpressionError(task, err) from err
 
-    def call_service(self, task, operation_name=None, operation_params=None, **kwargs) -> str:
+    def call_service(self, task: Any, operation_name: str | None = None,
+                     operation_params: dict[str, Any] | None = None, **kwargs: Any) -> str:
         """Call service `operation_name` with the evaluated parameters; returns the result as JSON."""
         services = self.environment.services
         params = {name: param["value"] for name, param in (operation_params or {}).items()}
+        operation = operation_name or ""
         if services is None:
-            raise ServiceCallError(task, operation_name, LookupError("no services are configured"))
+            raise ServiceCallError(task, operation, LookupError("no services are configured"))
         try:
-            return json.dumps(services(task, operation_name, params), default=str)
+            return json.dumps(services(task, operation, params), default=str)
         except (ChithiError, SpiffWorkflowException):
             raise  # typed on purpose (a conflict, a refused number…): the caller handles it as itself
         except Exception as err:  # a bug or an outside failure: keep it as the cause, say which task
-            raise ServiceCallError(task, operation_name, err) from err
+            raise ServiceCallError(task, operation, err) from err

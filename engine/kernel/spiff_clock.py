@@ -7,20 +7,23 @@ current context (`using(clock)`), falling back to the real time when none is bou
 from __future__ import annotations
 
 import contextvars
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime, tzinfo
 
-_current = contextvars.ContextVar("chithi_clock", default=None)
+from .clock import Clock
+
+_current: contextvars.ContextVar[Clock | None] = contextvars.ContextVar("chithi_clock", default=None)
 
 
 class _ClockedDatetime(datetime):
     @classmethod
-    def now(cls, tz=None):
+    def now(cls, tz: tzinfo | None = None) -> datetime:  # type: ignore[override]  # a plain datetime is right
         clock = _current.get()
         if clock is None:
             return datetime.now(tz)
         value = clock.now()
-        return value.astimezone(tz) if tz is not None else value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value.astimezone(tz) if tz is not None else value.astimezone(UTC).replace(tzinfo=None)
 
 
 def install() -> None:
@@ -32,7 +35,7 @@ def install() -> None:
 
 
 @contextmanager
-def using(clock):
+def using(clock: Clock) -> Iterator[None]:
     """Bind `clock` for SpiffWorkflow timer computations inside the block."""
     token = _current.set(clock)
     try:

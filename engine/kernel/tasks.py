@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import update
-from sqlalchemy.orm import Session
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import CursorResult, update
+from sqlalchemy.orm import Session
 
 from . import humantasks
 from .accounts import Actor
@@ -54,9 +54,10 @@ class HumanTasks:
                 return TaskInfo.from_row(row)
             if row.status == TaskStatus.READY.value and not humantasks.may_act(actor, row):
                 raise PermissionDenied("Bạn không có quyền nhận việc này")
-            done = s.execute(update(HumanTask).where(HumanTask.id == task_id, HumanTask.status == TaskStatus.READY.value)
-                             .values(status=TaskStatus.CLAIMED.value, assignee=actor.username)).rowcount
-            if done != 1:
+            done = s.execute(update(HumanTask)
+                             .where(HumanTask.id == task_id, HumanTask.status == TaskStatus.READY.value)
+                             .values(status=TaskStatus.CLAIMED.value, assignee=actor.username))
+            if cast(CursorResult[Any], done).rowcount != 1:
                 raise ConflictError("Việc này đã có người nhận hoặc đã được xử lý")
             self.journal.record(s, actor.username, "task_claimed", row.instance_id, {"task_id": task_id})
             s.refresh(row)

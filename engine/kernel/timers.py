@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .errors import ConflictError
 from .instances import Instances, describe_error
 from .models import ProcessInstance
-from .status import RUNNING, InstanceStatus
+from .status import RUNNING, InstanceStatus, move_status
 
 log = logging.getLogger(__name__)
 
@@ -91,19 +91,17 @@ class Timers:
     def _record_timer_failure(self, instance_id: int, exc: BaseException) -> bool:
         """Put a running instance whose timer could not be fired in the error state (own transaction)."""
         message, element = describe_error(exc)
-        with self.journal.transaction() as s:
-            row = s.get(ProcessInstance, instance_id)
-            if row is None or row.status != RUNNING:
-                return False
-            done = s.execute(update(ProcessInstance)
-                             .where(ProcessInstance.id == instance_id, ProcessInstance.version == row.version)
-                             .values(status=InstanceStatus.ERROR.value, version=row.version + 1,
-                                     error_message=f"Không chạy được hẹn giờ: {message}"[:4000],
-                                     error_element=element, updated_at=self.clock.now())
-                             .execution_options(synchronize_session=False)).rowcount
-            if done != 1:
-                return False
-            self.journal.record(s, "scheduler", "timer_failed", instance_id, {"error": message[:1000]})
+        try:
+            with self.journal.transaction() as s:
+                row = s.get(ProcessInstance, instance_id)
+                if row is None or row.status != RUNNING:
+                    return False
+                move_status(row, InstanceStatus.RUNNING, InstanceStatus.ERROR)  # UPDATE … WHERE version = old
+                row.error_message = f"Không chạy được hẹn giờ: {message}"[:4000]
+                row.error_element, row.updated_at = element, self.clock.now()
+                self.journal.record(s, "scheduler", "timer_failed", instance_id, {"error": message[:1000]})
+        except ConflictError:  # someone else moved it meanwhile: theirs stands
+            return False
         self.instances.forget_cached(instance_id)
         return True
 

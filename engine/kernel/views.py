@@ -35,7 +35,7 @@ class TaskInfo:
     completed_at: datetime | None = None
 
     @classmethod
-    def from_row(cls, row: HumanTask) -> "TaskInfo":
+    def from_row(cls, row: HumanTask) -> TaskInfo:
         form = row.form or {}
         return cls(
             id=row.id, instance_id=row.instance_id, element_id=row.element_id, name=row.name,
@@ -72,7 +72,7 @@ class InstanceInfo:
     ready_tasks: list[TaskInfo] = field(default_factory=list)
 
     @classmethod
-    def from_row(cls, row: ProcessInstance, tasks: list[HumanTask] | None = None) -> "InstanceInfo":
+    def from_row(cls, row: ProcessInstance, tasks: list[HumanTask] | None = None) -> InstanceInfo:
         return cls(
             id=row.id, process_id=row.process_id, business_key=row.business_key, status=row.status,
             version=row.version, created_at=row.created_at, updated_at=row.updated_at,

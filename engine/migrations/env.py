@@ -1,8 +1,8 @@
 """Alembic environment: runs this package's migrations against the URL set by engine.kernel.db."""
 from alembic import context
 
-from engine.kernel.db import make_engine
 from engine.app import all_metadata
+from engine.kernel.db import make_engine
 
 config = context.config
 

@@ -121,7 +121,8 @@ class DocumentRef:
     @property
     def citation(self) -> str:
         """e.g. "Chỉ thị số 15/CT-TTg ngày 16/5/2024 của Thủ tướng Chính phủ"."""
-        return f"số {self.number}/{self.symbol} ngày {self.date.day}/{self.date.month}/{self.date.year} của {self.issuer}"
+        day = f"{self.date.day}/{self.date.month}/{self.date.year}"
+        return f"số {self.number}/{self.symbol} ngày {day} của {self.issuer}"
 
 
 @dataclass

@@ -16,13 +16,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..model.directive import Instrument, Side
 from ..directory.models import Body
 from ..directory.service import load_bodies
 from ..kernel.errors import FieldProblem, FormError, InvalidState, NotFound
 from ..kernel.resources import workflows_dir
+from ..model.directive import Instrument, Side
 from .models import NumberCounter, OutgoingEntry, PartyTerm
-
 
 
 def _require_write_lock(session: Session) -> None:
@@ -72,7 +71,8 @@ def add_party_term(session: Session, issuer_code: str, label: str, start: date, 
 
 def load_party_terms(session: Session, path: str | Path | None = None) -> int:
     """Upsert the Party terms of the YAML file (default: the shipped one); returns how many."""
-    entries = (yaml.safe_load(Path(path or workflows_dir() / "directory" / "party_terms.yaml").read_text(encoding="utf-8")) or {}).get("terms") or []
+    source = Path(path or workflows_dir() / "directory" / "party_terms.yaml")
+    entries = (yaml.safe_load(source.read_text(encoding="utf-8")) or {}).get("terms") or []
     for e in entries:
         add_party_term(session, e["issuer"], str(e["label"]), e["start"], e.get("end"))
     return len(entries)

@@ -6,11 +6,10 @@ import zipfile
 from datetime import date
 from pathlib import Path
 
-from engine.model.loader import load_directive_file
-from engine.model.directive import Directive
 from engine.documents import build_context, render_document
-from engine.documents.kinds import KINDS
-from engine.documents.kinds import sample_extras
+from engine.documents.kinds import KINDS, sample_extras
+from engine.model.directive import Directive
+from engine.model.loader import load_directive_file
 
 from .format_checker import Expect
 

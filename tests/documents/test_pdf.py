@@ -9,10 +9,16 @@ import subprocess
 import pytest
 from pypdf import PdfReader
 
-from engine.documents import (OfficeSuiteMissing, build_context, convert_many_to_pdf, convert_to_pdf,
-                              render_document, validate_template)
-from engine.documents.render import shipped_template
+from engine.documents import (
+    OfficeSuiteMissing,
+    build_context,
+    convert_many_to_pdf,
+    convert_to_pdf,
+    render_document,
+    validate_template,
+)
 from engine.documents.kinds import sample_context
+from engine.documents.render import shipped_template
 
 from .format_checker import check
 from .helpers import ALL_KINDS, ISSUED, expect_for, render_seed, seed_directive

@@ -7,8 +7,8 @@ import hashlib
 import pytest
 
 from engine.documents import DocumentStore, TemplateRejected, render_document
-from engine.documents.render import shipped_template
 from engine.documents.kinds import sample_context, sample_extras
+from engine.documents.render import shipped_template
 from engine.documents.samples import sample_directive
 from engine.kernel.errors import NotFound
 from engine.kernel.models import StoredBlob

@@ -14,8 +14,8 @@ from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
 from engine.documents import TemplateRejected, render_document, validate_template
-from engine.documents.render import MAX_TEMPLATE_BYTES, shipped_template
 from engine.documents.kinds import sample_context
+from engine.documents.render import MAX_TEMPLATE_BYTES, shipped_template
 
 from .format_checker import check, full_text
 from .helpers import ALL_KINDS, REPO, edit_part, expect_for

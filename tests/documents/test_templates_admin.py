@@ -5,15 +5,20 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from engine.kernel.accounts import Actor, cheap_hasher
 from engine.app import build_engine
 from engine.documents import DocumentStore, TemplateRejected
-from engine.documents.kinds import INLINE_KEYS, KINDS
+from engine.documents.kinds import INLINE_KEYS, KINDS, sample_extras
 from engine.documents.render import shipped_template
-from engine.documents.kinds import sample_extras
 from engine.documents.samples import sample_directive
-from engine.documents.templates_admin import (placeholders, revert_template, template_file,
-                                              template_history, template_overview, upload_template)
+from engine.documents.templates_admin import (
+    placeholders,
+    revert_template,
+    template_file,
+    template_history,
+    template_overview,
+    upload_template,
+)
+from engine.kernel.accounts import Actor, cheap_hasher
 from engine.kernel.errors import NotFound, PermissionDenied
 from engine.kernel.models import AuditEvent
 

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from engine.kernel.accounts import Actor
-from engine.kernel.accounts import cheap_hasher
 from engine.app import build_engine
+from engine.kernel.accounts import Actor, cheap_hasher
 
 
 @pytest.fixture
@@ -28,3 +27,10 @@ def leader():
 @pytest.fixture
 def admin():
     return Actor("admin", "Quản trị", ("admin",), None)
+
+
+@pytest.fixture
+def workflow_engine(engine):
+    """The engine with the shipped models deployed."""
+    engine.deploy_directory()
+    return engine

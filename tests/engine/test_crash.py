@@ -8,8 +8,8 @@ import os
 import signal
 from datetime import datetime
 
-from engine.kernel.accounts import Actor
 from engine.app import build_engine, core_services
+from engine.kernel.accounts import Actor
 from engine.kernel.clock import FrozenClock
 from engine.kernel.models import AuditEvent, HumanTask, ProcessInstance
 from tests.engine.bpmn_helpers import chain, process, user_task

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from engine.kernel.errors import FormError
 from engine.model.codec import directive_to_dict
 from engine.model.loader import load_directive_file, load_directive_text
-from engine.kernel.errors import FormError
 
 SEED = Path(__file__).resolve().parents[2] / "workflows" / "directives" / "langson-2024-ct-ubnd.yaml"
 

@@ -3,12 +3,11 @@ bodies' reports judged on time / late / overdue / missing against their cycle.""
 from __future__ import annotations
 
 import hashlib
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from engine.model.loader import load_directive_file
 from engine.directives.reports import report_periods, report_status, submit_report
 from engine.directives.store import (
     acknowledge_assignment,
@@ -22,10 +21,10 @@ from engine.directives.store import (
 )
 from engine.kernel.errors import ConflictError, FormError, NotFound
 from engine.kernel.models import StoredBlob
+from engine.model.loader import load_directive_file
 from engine.registers import issue_number
 
 LANGSON = Path(__file__).resolve().parents[2] / "workflows" / "directives" / "langson-2024-ct-ubnd.yaml"
-UTC = timezone.utc
 
 
 @pytest.fixture

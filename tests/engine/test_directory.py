@@ -6,9 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.model.loader import load_directive_file
 from engine.directory.models import Body
-from engine.kernel.resources import workflows_dir
 from engine.directory.service import (
     bodies_valid_on,
     check_recipients,
@@ -19,6 +17,8 @@ from engine.directory.service import (
     map_to_successors,
 )
 from engine.kernel.errors import FormError, NotFound
+from engine.kernel.resources import workflows_dir
+from engine.model.loader import load_directive_file
 
 DIRECTIVES = Path(__file__).resolve().parents[2] / "workflows" / "directives"
 BEFORE = date(2024, 5, 20)

@@ -4,20 +4,28 @@ reference data loads idempotently."""
 from __future__ import annotations
 
 import io
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from docx import Document
 
-from engine.kernel.accounts import Actor
 from engine.directives.demo import Desk
-from engine.directives.life import directive_summary, import_directive, list_visible
-from engine.registers.numbering import load_reference_data
+from engine.directives.life import directive_summary, document_for, import_directive, list_visible
 from engine.documents import DocumentStore
-from engine.directives.life import document_for
+from engine.kernel.accounts import Actor
 from engine.kernel.errors import NotFound
-from tests.workflows.helpers import APPROVE, CLERK_LS, ISSUER_LS, documents, draft, issue, review_to_signing, state_directive
+from engine.registers.numbering import load_reference_data
+from tests.workflows.helpers import (
+    APPROVE,
+    CLERK_LS,
+    ISSUER_LS,
+    documents,
+    draft,
+    issue,
+    review_to_signing,
+    state_directive,
+)
 
 LANGSON = Path(__file__).resolve().parents[2] / "workflows" / "directives" / "langson-2024-ct-ubnd.yaml"
 ISSUER_CLERK = Actor("cv", "Chuyên viên", ("clerk",), "LS.UBND")
@@ -99,8 +107,8 @@ def test_reference_data_loads_idempotently(engine):
 CA = Actor("ca", "Cán bộ Công an tỉnh", ("body_officer",), "LS.CA")
 SYT = Actor("syt", "Cán bộ Sở Y tế", ("body_officer",), "LS.SYT")
 UNRELATED = Actor("gd", "Cán bộ Sở GD&ĐT", ("body_officer",), "LS.SGDDT")
-DUE_1 = datetime(2024, 6, 7, 10, 0, tzinfo=timezone.utc)  # first report of SHORT_CYCLE due (17:00 Vietnam)
-DEADLINE = datetime(2024, 6, 18, 10, 0, tzinfo=timezone.utc)  # final due + chase + escalate + 1 day
+DUE_1 = datetime(2024, 6, 7, 10, 0, tzinfo=UTC)  # first report of SHORT_CYCLE due (17:00 Vietnam)
+DEADLINE = datetime(2024, 6, 18, 10, 0, tzinfo=UTC)  # final due + chase + escalate + 1 day
 
 
 def _readable(engine, actor, docs) -> set[int]:

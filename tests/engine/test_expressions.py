@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import time
 import tracemalloc
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
@@ -13,7 +13,6 @@ from engine.kernel.expressions import DEFAULT_HELPERS, MAX_SIZE, SafeEvaluator, 
 
 from .hostile_payloads import EXPRESSIONS, SCRIPTS
 
-UTC = timezone.utc
 CONTEXT = {"x": 1, "y": [1, 2], "d": {"a": 1, "k": "v"}}
 
 

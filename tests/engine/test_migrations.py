@@ -10,8 +10,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 
-from engine.kernel.db import Database, upgrade
 from engine.app import all_metadata
+from engine.kernel.db import Database, upgrade
 from tests.conftest import BACKENDS, PG_URL, _pg_admin_execute, _with_db
 
 

@@ -3,7 +3,7 @@ incoming arrival numbers, and unique gapless numbers under concurrent processes.
 from __future__ import annotations
 
 import multiprocessing
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -19,7 +19,7 @@ from engine.registers import (
 )
 from tests.engine.registers_worker import issue_many
 
-NOW = datetime(2024, 6, 3, 2, 0, tzinfo=timezone.utc)
+NOW = datetime(2024, 6, 3, 2, 0, tzinfo=UTC)
 
 
 def issue(s, on: date, *, issuer="LS.UBND", instrument="CT", side="state", **kw):

@@ -9,8 +9,8 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import text
 
-from engine.kernel.accounts import Actor
 from engine.app import build_engine, core_services
+from engine.kernel.accounts import Actor
 from engine.kernel.clock import FrozenClock
 from engine.kernel.errors import ConflictError, InvalidState, PermissionDenied
 from engine.kernel.models import AuditEvent, HumanTask

@@ -6,15 +6,14 @@ comparison is on normalized text (markdown bold removed, whitespace collapsed), 
 from __future__ import annotations
 
 import os
-
 import re
 from pathlib import Path
 
 import pytest
 
 from engine.model.codec import directive_from_dict, directive_to_dict
-from engine.model.loader import load_directive_file
 from engine.model.directive import Directive, Side
+from engine.model.loader import load_directive_file
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT.parent / "shared" / "seeds"

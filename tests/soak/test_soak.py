@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import text
 
-from engine.kernel.accounts import cheap_hasher
 from engine.app import build_engine
+from engine.kernel.accounts import cheap_hasher
 from engine.kernel.clock import FrozenClock
 from tests.engine.test_timers import WAIT
 
@@ -56,8 +56,8 @@ def test_a_thousand_timers_fire_exactly_once_under_three_scheduler_processes(db_
 
 
 def test_both_demo_directives_live_from_import_to_archive(db_url, tmp_path):
-    from engine.directives.demo import run_demo
+    from tests.workflows.helpers import demo_rows
 
-    rows = run_demo(tmp_path / "out", db_url)
+    rows = demo_rows(db_url, tmp_path / "out")
     assert {row.directive for row in rows} == {"Cần Thơ 2022 (Đảng)", "Lạng Sơn 2024 (Nhà nước)"}
     assert len(list((tmp_path / "out").rglob("*.docx"))) > 100

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from docx import Document
 
-from engine.kernel.accounts import Actor
 from engine.directives.life import import_directive
 from engine.documents import DocumentStore
+from engine.kernel.accounts import Actor
 from web.seed import DemoUser, ensure_demo_users
 
 LANGSON = Path(__file__).resolve().parents[2] / "workflows" / "directives" / "langson-2024-ct-ubnd.yaml"

@@ -7,8 +7,8 @@ import re
 
 from engine.directives.demo import Desk
 from engine.directives.life import import_directive
-from web.seed import DemoUser, ensure_demo_users
 from tests.workflows.helpers import ISSUER_LS, documents, draft, issue, review_to_signing, state_directive
+from web.seed import DemoUser, ensure_demo_users
 
 from .directive_helpers import ready_task, user
 

@@ -175,3 +175,27 @@ def test_import_page_with_a_national_only_description_starts_at_intake(engine, c
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "Đã tiếp nhận chỉ thị cấp trên" in html
     assert "Vào sổ văn bản đến" in html  # the intake's first task, shown on the instance page
+
+
+def test_a_clerk_of_another_province_cannot_import_through_the_page_or_the_api(engine, client, auth):
+    """The engine refuses, whatever the way in; the page keeps what was pasted and says why."""
+    import json
+
+    import yaml
+
+    from .directive_helpers import user
+
+    cantho = (LANGSON.parent / "cantho-2022-ct-tu.yaml").read_text(encoding="utf-8")
+    user(engine, "chuyenvien")  # a Lạng Sơn clerk
+    _login(auth, engine, "chuyenvien")
+    page = client.get("/directives/new")
+    response = client.post("/directives/new", data={"text": cantho, "csrf_token": csrf_token_of(page.get_data(as_text=True))})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 403 and "CT.TU" in html and "Ban Thường vụ Thành ủy" in html
+    api = client.post("/api/directives", data=json.dumps(yaml.safe_load(cantho), default=str),
+                      content_type="application/json", headers={"X-Requested-With": "test"})
+    assert api.status_code == 403 and api.get_json()["error"] == "forbidden"
+    with engine.db.session() as s:
+        from engine.directives.store import DirectiveRow
+
+        assert s.query(DirectiveRow).count() == 0

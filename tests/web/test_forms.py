@@ -1,10 +1,13 @@
-"""Strings from an HTML task form become typed values by field type."""
+"""Strings from an HTML task form become typed values by field type — through the engine's one form
+rule, the same the JSON API goes through."""
 from __future__ import annotations
 
+import pytest
 from werkzeug.datastructures import MultiDict
 
-from engine.kernel.forms import FormField
-from web.forms import initial_values, parse_task_form
+from engine.kernel.errors import FormError
+from engine.kernel.forms import FormField, validate_submission
+from web.forms import initial_values, submitted_values
 
 FIELDS = [
     FormField("opinion", "Ý kiến", "textarea", True),
@@ -15,39 +18,48 @@ FIELDS = [
 ]
 
 
+def typed(form: dict) -> dict:
+    return validate_submission(FIELDS, submitted_values(FIELDS, MultiDict(form)))
+
+
+def problems(form: dict) -> dict[str, str]:
+    with pytest.raises(FormError) as info:
+        typed(form)
+    return {p.field: p.message for p in info.value.fields}
+
+
 def test_values_are_converted_by_field_type():
-    form = MultiDict({"opinion": "  Đồng ý trình  ", "count": "12", "deadline": "25/05/2024",
-                      "decision": "approve", "urgent": "on"})
-    parsed = parse_task_form(FIELDS, form)
-    assert parsed.errors == {}
-    assert parsed.data == {"opinion": "Đồng ý trình", "count": 12, "deadline": "2024-05-25",
-                           "decision": "approve", "urgent": True}
+    assert typed({"opinion": "  Đồng ý trình  ", "count": "12", "deadline": "25/05/2024",
+                  "decision": "approve", "urgent": "on"}) == {
+        "opinion": "Đồng ý trình", "count": 12, "deadline": "2024-05-25", "decision": "approve", "urgent": True}
 
 
-def test_decimal_comma_and_iso_date_are_accepted():
-    parsed = parse_task_form(FIELDS, MultiDict({"count": "2,5", "deadline": "2024-06-01"}))
-    assert parsed.data["count"] == 2.5
-    assert parsed.data["deadline"] == "2024-06-01"
+def test_decimal_comma_spaces_and_iso_date_are_accepted():
+    data = typed({"opinion": "x", "decision": "return", "count": "1 200,5", "deadline": "2024-06-01"})
+    assert data["count"] == 1200.5 and data["deadline"] == "2024-06-01"
 
 
-def test_empty_values_are_none_and_unchecked_box_is_false():
-    parsed = parse_task_form(FIELDS, MultiDict({"opinion": "   ", "count": ""}))
-    assert parsed.data == {"opinion": None, "count": None, "deadline": None, "decision": None, "urgent": False}
-    assert parsed.errors == {}
+def test_empty_values_are_left_out_and_an_unchecked_box_is_false():
+    assert typed({"opinion": "x", "decision": "approve", "count": "   "}) == {
+        "opinion": "x", "decision": "approve", "urgent": False}
 
 
-def test_unreadable_values_are_reported_per_field_and_kept_as_typed():
-    form = MultiDict({"count": "mười", "deadline": "31/02/2024", "decision": "delete-all"})
-    parsed = parse_task_form(FIELDS, form)
-    assert set(parsed.errors) == {"count", "deadline", "decision"}
-    assert "số" in parsed.errors["count"]
-    assert parsed.raw["count"] == "mười"
-    assert parsed.raw["deadline"] == "31/02/2024"
+def test_every_unreadable_or_missing_value_is_reported_at_once_by_field():
+    found = problems({"count": "mười", "deadline": "31/02/2024", "decision": "delete-all"})
+    assert set(found) == {"opinion", "count", "deadline", "decision"}
+    assert "số" in found["count"] and "dd/mm/yyyy" in found["deadline"] and "Đồng ý" in found["decision"]
 
 
-def test_fields_not_in_the_form_are_ignored():
-    parsed = parse_task_form(FIELDS, MultiDict({"opinion": "x", "approved_by": "admin"}))
-    assert "approved_by" not in parsed.data
+def test_the_api_and_the_page_convert_alike():
+    """JSON values and typed strings give the same data: one conversion, in the engine."""
+    from_page = typed({"opinion": "x", "decision": "approve", "count": "3", "deadline": "01/06/2024", "urgent": "on"})
+    from_api = validate_submission(FIELDS, {"opinion": "x", "decision": "approve", "count": 3,
+                                            "deadline": "2024-06-01", "urgent": True})
+    assert from_page == from_api
+
+
+def test_fields_not_in_the_form_are_not_submitted():
+    assert "approved_by" not in submitted_values(FIELDS, MultiDict({"opinion": "x", "approved_by": "admin"}))
 
 
 def test_initial_values_come_from_defaults():

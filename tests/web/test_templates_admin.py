@@ -6,10 +6,10 @@ import io
 
 import pytest
 
-from engine.kernel.accounts import cheap_hasher
 from engine.app import build_engine
 from engine.documents.render import shipped_template
 from engine.documents.store import DOCX_MIME
+from engine.kernel.accounts import cheap_hasher
 from web.cli import main
 
 from ..documents.template_edit import MARK, edited_template

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from engine.kernel.accounts import cheap_hasher
 from engine.app import build_engine
 from engine.directives.demo import Desk
+from engine.kernel.accounts import cheap_hasher
 
 
 @pytest.fixture

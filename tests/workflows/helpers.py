@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import copy
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -19,7 +19,7 @@ SHORT_CYCLE = {"every_days": 7, "start": "2024-06-01", "until": "2024-06-07", "f
                "remind_days_before": 1, "chase_after_days": 1, "escalate_after_days": 2}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _seed(name: str) -> dict:
     return yaml.safe_load((DIRECTIVES / name).read_text(encoding="utf-8"))
 
@@ -40,6 +40,21 @@ def party_directive() -> dict:
     data["assignments"] = [dict(a, cycle=keep[a["body_code"]], deadline=None)
                            for a in data["assignments"] if a["body_code"] in keep]
     return data
+
+
+def demo_rows(db_url: str, out_dir):
+    """`chithi demo` on the test database: both lives, documents into `out_dir`; the stage table."""
+    from engine.app import build_engine
+    from engine.directives.demo import DEMO_START, run_demo
+    from engine.kernel.accounts import cheap_hasher
+    from engine.kernel.clock import FrozenClock
+
+    clock = FrozenClock(DEMO_START)
+    engine = build_engine(db_url, clock=clock, password_hasher=cheap_hasher())
+    try:
+        return run_demo(engine, clock, out_dir)
+    finally:
+        engine.shutdown()
 
 
 def documents(engine, directive_id: int) -> list[GeneratedDocument]:

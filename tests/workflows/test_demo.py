@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from docx import Document
 
-from engine.directives.demo import format_table, run_demo
+from engine.directives.demo import format_table
 from engine.documents import KINDS
+from tests.workflows.helpers import demo_rows
 
 STAGES = ["1. Tiếp nhận", "2. Chọn hình thức", "3. Soạn thảo", "4. Thẩm định", "4. Ký", "5. Ban hành",
           "6. Phân phối", "7. Theo dõi", "8. Kết thúc"]
 
 
 def test_demo_runs_both_lives_and_writes_every_document(tmp_path, db_url):
-    rows = run_demo(tmp_path / "out", database_url=db_url)
+    rows = demo_rows(db_url, tmp_path / "out")
     for directive in ("Cần Thơ 2022 (Đảng)", "Lạng Sơn 2024 (Nhà nước)"):
         seen = [r.stage for r in rows if r.directive == directive]
         assert set(STAGES) <= set(seen), directive

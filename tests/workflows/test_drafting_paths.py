@@ -4,7 +4,7 @@ a consulted department that stays silent, the lighter instruments, intake of a n
 from __future__ import annotations
 
 import io
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from docx import Document
@@ -14,9 +14,24 @@ from engine.directives.demo import person
 from engine.directives.life import import_directive, national_only
 from engine.kernel.errors import FormError
 from engine.registers.models import IncomingEntry, OutgoingEntry
-from tests.workflows.helpers import (APPROVE, CLERK_CT, CLERK_LS, DIRECTIVES, ISSUER_CT, ISSUER_LS, comments, documents, draft,
-                                     issue, kinds, party_directive, ready, review_to_signing, stage,
-                                     state_directive)
+from tests.workflows.helpers import (
+    APPROVE,
+    CLERK_CT,
+    CLERK_LS,
+    DIRECTIVES,
+    ISSUER_CT,
+    ISSUER_LS,
+    comments,
+    documents,
+    draft,
+    issue,
+    kinds,
+    party_directive,
+    ready,
+    review_to_signing,
+    stage,
+    state_directive,
+)
 
 
 def docx_text(engine, document_id: int) -> str:
@@ -136,7 +151,7 @@ def test_intake_registers_the_national_directive_and_starts_drafting(engine, des
     desk.do("leader", ISSUER_LS, "Task_assign",
             {"handling_unit": "KGVX", "deadline": "2024-05-27", "instruction": "Giao KGVX tham mưu kế hoạch."})
     [propose] = desk.tasks("clerk", ISSUER_LS, "Task_propose")
-    assert propose.due_at == datetime(2024, 5, 27, 10, 0, tzinfo=timezone.utc)  # the leader's deadline, 17:00 in Vietnam
+    assert propose.due_at == datetime(2024, 5, 27, 10, 0, tzinfo=UTC)  # the leader's deadline, 17:00 in Vietnam
     desk.do("clerk", ISSUER_LS, "Task_propose", {"route": "ke_hoach", "subject": "Kế hoạch tổ chức Kỳ thi"})
     intake = engine.get_instance(intake_id)
     assert intake.status == "completed" and store.directive_of(intake) is not None

@@ -3,17 +3,32 @@ cycle, late report → reminder → chasing letter → escalation to the leader,
 when all are in or at the deadline, and the close-out with archive."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from engine.directives import store
 from engine.directives.life import import_directive
 from engine.directives.store import BodyReport
-from tests.workflows.helpers import (APPROVE, CLERK_CT, CLERK_LS, ISSUER_CT, ISSUER_LS, comments, documents, draft, issue, kinds,
-                                     party_directive, ready, review_to_signing, stage, state_directive)
+from tests.workflows.helpers import (
+    APPROVE,
+    CLERK_CT,
+    CLERK_LS,
+    ISSUER_CT,
+    ISSUER_LS,
+    comments,
+    documents,
+    draft,
+    issue,
+    kinds,
+    party_directive,
+    ready,
+    review_to_signing,
+    stage,
+    state_directive,
+)
 from tests.workflows.test_drafting_paths import docx_text
 
-DUE_1 = datetime(2024, 6, 7, 10, 0, tzinfo=timezone.utc)  # 17:00 in Vietnam, end of the first period
-DUE_FINAL = datetime(2024, 6, 14, 10, 0, tzinfo=timezone.utc)
+DUE_1 = datetime(2024, 6, 7, 10, 0, tzinfo=UTC)  # 17:00 in Vietnam, end of the first period
+DUE_FINAL = datetime(2024, 6, 14, 10, 0, tzinfo=UTC)
 DEADLINE = DUE_FINAL + timedelta(days=1 + 2 + 1)  # chase + escalate + one day: the parent aggregates
 
 
@@ -140,8 +155,8 @@ def test_a_body_without_a_reporting_cycle_is_done_once_it_acknowledges(engine, d
 
 def test_a_chasing_letter_after_an_upload_uses_the_administrators_template(engine, desk):
     """Every document a step generates uses the template in force, not only those made by hand."""
-    from engine.kernel.accounts import Actor
     from engine.documents.templates_admin import upload_template
+    from engine.kernel.accounts import Actor
     from tests.documents.template_edit import MARK, edited_template
 
     admin = Actor("admin", "Quản trị", ("admin",), None)

@@ -32,9 +32,20 @@ def cmd_directive_import(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Run the whole life of the two seed directives and write their documents into --out."""
-    from engine.directives.demo import main
+    import tempfile
 
-    return main(Path(args.out), args.database_url)
+    from engine.app import build_engine
+    from engine.directives.demo import DEMO_START, main
+    from engine.kernel.clock import FrozenClock
+
+    with tempfile.TemporaryDirectory() as tmp:
+        url = args.database_url or f"sqlite:///{Path(tmp) / 'demo.db'}"
+        clock = FrozenClock(DEMO_START)
+        eng = build_engine(url, clock=clock, migrate=True)
+        try:
+            return main(eng, clock, Path(args.out))
+        finally:
+            eng.shutdown()
 
 
 def add_commands(sub) -> None:

@@ -3,13 +3,12 @@
 description; views parse, call and render."""
 from __future__ import annotations
 
-
 from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
 
 from engine.directives.life import directive_summary, import_directive, list_visible
 from engine.directives.policy import may_import, require_import
 from engine.directives.store import directive_of
-from engine.kernel.errors import FormError, NotFound
+from engine.kernel.errors import FormError, NotFound, PermissionDenied
 
 from ..auth import current_actor, login_required
 from ..context import get_engine
@@ -112,6 +111,9 @@ def new():
     except FormError as exc:
         return render_template("directives/new.html", text=request.form.get("text", ""), alert=message_for(exc),
                                problems=[(p.field, p.message) for p in exc.fields]), 422
+    except PermissionDenied as exc:  # another issuer's directive: say so, keep the text
+        return render_template("directives/new.html", text=request.form.get("text", ""), alert=str(exc),
+                               problems=[]), exc.http_status
     if directive_id is None:
         flash(f"Đã tiếp nhận chỉ thị cấp trên (hồ sơ #{instance_id}); văn thư vào sổ văn bản đến.", "success")
         return redirect(url_for("tasks.instance_page", instance_id=instance_id))

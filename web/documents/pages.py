@@ -7,8 +7,8 @@ from urllib.parse import quote
 from flask import Blueprint, Flask, Response, render_template
 from markupsafe import Markup
 
-from engine.documents import OfficeSuiteMissing, convert_to_pdf, preview_html
 from engine.directives.life import document_for
+from engine.documents import OfficeSuiteMissing, convert_to_pdf, preview_html
 
 from ..auth import current_actor, login_required
 from ..context import get_engine

@@ -9,9 +9,15 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from engine.documents import TemplateRejected
 from engine.documents.render import MAX_TEMPLATE_BYTES
 from engine.documents.store import DOCX_MIME
-from engine.documents.templates_admin import (placeholders, revert_template, template_file,
-                                              template_history, template_overview, template_slot,
-                                              upload_template)
+from engine.documents.templates_admin import (
+    placeholders,
+    revert_template,
+    template_file,
+    template_history,
+    template_overview,
+    template_slot,
+    upload_template,
+)
 
 from ..auth import current_actor, login_required
 from ..context import get_engine
