@@ -7,10 +7,10 @@ from datetime import date, datetime
 
 from flask import Blueprint, Flask, current_app, jsonify, request
 
-from engine.kernel.errors import PermissionDenied
+from engine.kernel.accounts import require_admin
 
 from .auth import current_actor, login_required
-from .context import get_engine, get_visible_instance, is_admin
+from .context import get_engine, get_visible_instance
 from .errors import WebError
 from .openapi import EXTENSION_KEY, openapi_document
 
@@ -107,8 +107,7 @@ def get_instance(instance_id: int):
 def start_instance(process_id: str):
     """Start an instance of a deployed process (administrators only)."""
     actor = current_actor()
-    if not is_admin(actor):
-        raise PermissionDenied("starting a process needs the admin role")
+    require_admin(actor, "khởi tạo hồ sơ quy trình trực tiếp (starting a process needs the admin role)")
     body = _json_object()
     data = body.get("data") or {}
     if not isinstance(data, dict):

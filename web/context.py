@@ -14,11 +14,6 @@ def wants_json(path: str) -> bool:
     return path == "/api" or path.startswith("/api/")
 
 
-def is_admin(actor) -> bool:
-    """True for an administrator (the engine's Actor.is_admin; None is nobody)."""
-    return actor is not None and actor.is_admin
-
-
 def get_visible_instance(instance_id: int, actor):
     """The instance if `actor` may see it, else NotFound (the rule lives in the engine)."""
     return get_engine().get_instance(instance_id, actor)

@@ -11,10 +11,10 @@ from dataclasses import asdict
 
 from flask import Blueprint, Flask, jsonify, request
 
-from engine.kernel.errors import PermissionDenied
+from engine.kernel.accounts import require_admin
 
 from .auth import current_actor, login_required
-from .context import get_engine, is_admin
+from .context import get_engine
 from .errors import WebError
 
 bp = Blueprint("definitions_api", __name__, url_prefix="/api/definitions")
@@ -49,8 +49,7 @@ def index():
 def deploy():
     """Deploy a BPMN document (admin); 201 with the versions created (200 if all were already there)."""
     actor = current_actor()
-    if not is_admin(actor):
-        raise PermissionDenied("Chỉ quản trị viên được triển khai quy trình")
+    require_admin(actor, "triển khai quy trình")
     data, source = _xml_body()
     deployed = get_engine().deploy_xml(data, source=source, actor=actor.username)
     response = jsonify([_definition_json(d) for d in deployed])
