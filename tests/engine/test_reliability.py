@@ -54,25 +54,31 @@ def test_two_clerks_completing_the_same_task_at_once_one_wins(engine, clerk):
 def _fire_worker(url: str, now_iso: str, out):
     eng = build_engine(url, clock=FrozenClock(datetime.fromisoformat(now_iso)))
     try:
-        out.put(eng.fire_due_timers().fired)
+        sweep = eng.fire_due_timers()
+        out.put((sweep.fired, sweep.failed))
     finally:
         eng.db.dispose()
+
+
+def run_schedulers(db_url: str, now: datetime, workers: int, timeout: float = 120) -> list[tuple[int, int]]:
+    """(fired, failed) of `workers` scheduler processes sweeping the same database at `now`."""
+    ctx = multiprocessing.get_context("spawn")
+    out = ctx.Queue()
+    procs = [ctx.Process(target=_fire_worker, args=(db_url, now.isoformat(), out)) for _ in range(workers)]
+    for p in procs:
+        p.start()
+    results = [out.get(timeout=timeout) for _ in procs]
+    for p in procs:
+        p.join(timeout=60)
+    return results
 
 
 @pytest.mark.parametrize("workers", [2])
 def test_each_timer_fires_exactly_once_with_several_scheduler_processes(engine, clock, db_url, workers):
     engine.deploy_xml(WAIT)
     ids = [engine.start_instance("wait_then_act", body_code="LS.UBND").id for _ in range(30)]
-    due = clock.now() + timedelta(hours=2)
-    ctx = multiprocessing.get_context("spawn")
-    out = ctx.Queue()
-    procs = [ctx.Process(target=_fire_worker, args=(db_url, due.isoformat(), out)) for _ in range(workers)]
-    for p in procs:
-        p.start()
-    counts = [out.get(timeout=120) for _ in procs]
-    for p in procs:
-        p.join(timeout=60)
-    assert sum(counts) == len(ids)
+    results = run_schedulers(db_url, clock.now() + timedelta(hours=2), workers)
+    assert sum(fired for fired, _ in results) == len(ids) and all(failed == 0 for _, failed in results)
     with engine.db.session() as s:
         fired = dict(s.execute(text(
             "SELECT instance_id, count(*) FROM audit_event WHERE action = 'timer_fired' GROUP BY instance_id")).all())

@@ -2,15 +2,14 @@
 scheduler processes, and both demo directives walked through their whole life on each database."""
 from __future__ import annotations
 
-import multiprocessing
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import text
 
 from engine.app import build_engine
 from engine.kernel.accounts import cheap_hasher
-from engine.kernel.clock import FrozenClock
+from tests.engine.test_reliability import run_schedulers
 from tests.engine.test_timers import WAIT
 
 pytestmark = pytest.mark.soak
@@ -19,30 +18,13 @@ TIMERS = 1_000
 SCHEDULERS = 3
 
 
-def _scheduler(url: str, now_iso: str, out) -> None:
-    eng = build_engine(url, clock=FrozenClock(datetime.fromisoformat(now_iso)))
-    try:
-        sweep = eng.fire_due_timers()
-        out.put((sweep.fired, sweep.failed))
-    finally:
-        eng.db.dispose()
-
-
 def test_a_thousand_timers_fire_exactly_once_under_three_scheduler_processes(db_url, clock):
     eng = build_engine(db_url, clock=clock, password_hasher=cheap_hasher())
     try:
         eng.deploy_xml(WAIT)
         for _ in range(TIMERS):
             eng.start_instance("wait_then_act", body_code="LS.UBND")
-        due = clock.now() + timedelta(hours=2)
-        ctx = multiprocessing.get_context("spawn")
-        out = ctx.Queue()
-        procs = [ctx.Process(target=_scheduler, args=(db_url, due.isoformat(), out)) for _ in range(SCHEDULERS)]
-        for p in procs:
-            p.start()
-        results = [out.get(timeout=600) for _ in procs]
-        for p in procs:
-            p.join(timeout=60)
+        results = run_schedulers(db_url, clock.now() + timedelta(hours=2), SCHEDULERS, timeout=600)
         assert sum(fired for fired, _ in results) == TIMERS and all(failed == 0 for _, failed in results)
         with eng.db.session() as s:
             counts = s.execute(text("SELECT count(*) FROM audit_event WHERE action = 'timer_fired' "
