@@ -11,9 +11,10 @@ from ..kernel.errors import NotFound
 from ..kernel.services import StepContext
 from ..model.codec import cycle_from_dict
 from ..model.directive import ReportingCycle
+from ..model.periods import report_periods
 from . import store
 from .paperwork import directive_header, directive_id_of, generate, load_for_body_step, load_for_step
-from .reports import report_periods, report_status, submit_report
+from .reports import report_status, submit_report
 
 ACK_DAYS = 2  # an assigned body is reminded when it has not acknowledged within this many days
 NO_CYCLE_FOLLOWUP_DAYS = 30

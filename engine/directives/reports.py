@@ -1,37 +1,23 @@
-"""Reports of the assigned bodies: the periods a cycle gives, submission, and who is on time.
-
-A cycle `every_days=7, start=1/6, until=5/7, final_due=15/7` gives periods 1/6–7/6, 8/6–14/6, …,
-29/6–5/7 (the last one cut at `until`), each due at 17:00 Vietnam time on its last day, then a final
-report covering the whole cycle, due on `final_due`. Submitting touches only the body's own rows,
-so its cost does not grow with the number of assigned bodies.
+"""Reports of the assigned bodies: submission, and who is on time, period by period (the periods
+a cycle gives are engine/model/periods.py). Submitting touches only the body's own rows, so its cost
+does not grow with the number of assigned bodies.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..kernel.calendar import days_late, end_of_day
+from ..kernel.calendar import days_late
 from ..kernel.errors import ConflictError, FieldProblem, FormError, NotFound
 from ..kernel.models import StoredBlob
 from ..model.codec import cycle_from_dict
-from ..model.directive import ReportingCycle
+from ..model.periods import ReportPeriod, report_periods
 from .store import AssignmentRow, BodyReport, assignments_of, find_assignment
-
-
-@dataclass(frozen=True)
-class ReportPeriod:
-    """One report a body owes: the period it covers and when it is due."""
-
-    index: int
-    start: date
-    end: date
-    due_at: datetime
-    is_final: bool
 
 
 @dataclass
@@ -61,23 +47,6 @@ class BodyReportStatus:
     pending: int = 0
     next_due_at: datetime | None = None
     periods: list[PeriodStatus] = field(default_factory=list)
-
-
-def report_periods(cycle: ReportingCycle | None) -> list[ReportPeriod]:
-    """The reports a cycle asks for, in order; the final report (if any) is last."""
-    if cycle is None:
-        return []
-    periods: list[ReportPeriod] = []
-    if cycle.every_days and cycle.start and cycle.until:
-        start = cycle.start
-        while start <= cycle.until:
-            end = min(start + timedelta(days=cycle.every_days - 1), cycle.until)
-            periods.append(ReportPeriod(len(periods), start, end, end_of_day(end), False))
-            start = end + timedelta(days=1)
-    if cycle.final_due:
-        first = cycle.start or cycle.final_due
-        periods.append(ReportPeriod(len(periods), first, cycle.final_due, end_of_day(cycle.final_due), True))
-    return periods
 
 
 def _check_blobs(session: Session, attachments: list[str]) -> None:

@@ -63,8 +63,9 @@ class Section:
 
 @dataclass
 class ReportingCycle:
-    """How often an assigned body reports: every `every_days` days from `start` until `until`,
-    plus a final report due on `final_due`."""
+    """How often an assigned body reports (`frequency`: "weekly", "monthly", "quarterly", every
+    `every_days` days — "days" —, or "once": the final report only) from `start` until `until`,
+    plus a final report due on `final_due`. The periods themselves: engine/model/periods.py."""
 
     every_days: int | None = None
     start: date | None = None
@@ -73,6 +74,15 @@ class ReportingCycle:
     remind_days_before: int = 1
     chase_after_days: int = 1  # công văn đôn đốc this many days after a due date is missed
     escalate_after_days: int = 3  # escalate to the leader this many days after the chasing letter
+    frequency: str | None = None  # one of FREQUENCIES; None: "days" with every_days, else "once"
+
+    @property
+    def kind(self) -> str:
+        """The frequency in force ("days" when only `every_days` is given, "once" when nothing is)."""
+        return self.frequency or ("days" if self.every_days else "once")
+
+
+FREQUENCIES = ("once", "days", "weekly", "monthly", "quarterly")
 
 
 @dataclass

@@ -17,8 +17,9 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from ..kernel.errors import FieldProblem, FormError
-from .codec import directive_from_dict
+from .codec import cycle_from_dict, directive_from_dict
 from .directive import Directive
+from .periods import MAX_PERIODS, count_periods
 
 SCHEMA_PATH = Path(__file__).with_name("schema.json")
 
@@ -103,6 +104,8 @@ def _cross_checks(data: dict) -> list[FieldProblem]:
                     "(trong YAML, [a, b] là hai nhiệm vụ); đặt cả câu trong dấu ngoặc kép "
                     "(a task starts lower-case: one sentence split at a comma? quote it)",
                 ))
+    for n, a in enumerate(data.get("assignments") or []):
+        problems += _cycle_problems(a.get("cycle"), f"$.assignments[{n}].cycle")
     recipients = data.get("recipients") or []
     for n, r in enumerate(recipients):
         if r.get("is_archive") and n != len(recipients) - 1:
@@ -111,6 +114,27 @@ def _cross_checks(data: dict) -> list[FieldProblem]:
                 "dòng Lưu phải là dòng cuối của Nơi nhận (the archive line must be last)",
             ))
     return problems
+
+
+def _cycle_problems(data: dict | None, path: str) -> list[FieldProblem]:
+    """What makes a reporting cycle impossible to plan: missing dates for its frequency, an end
+    before its start, more reports than can be followed."""
+    if not data:
+        return []
+    cycle = cycle_from_dict(data)
+    assert cycle is not None
+    needs = {"days": ("every_days", "start", "until"), "weekly": ("start", "until"),
+             "monthly": ("start", "until"), "quarterly": ("start", "until"), "once": ("final_due",)}[cycle.kind]
+    missing = [key for key in needs if getattr(cycle, key) is None]
+    if missing:
+        return [FieldProblem(f"{path}.{key}", f"chu kỳ '{cycle.kind}' cần {key} (required for this frequency)")
+                for key in missing]
+    if cycle.start and cycle.until and cycle.until < cycle.start:
+        return [FieldProblem(f"{path}.until", "ngày kết thúc trước ngày bắt đầu (until is before start)")]
+    if count_periods(cycle) > MAX_PERIODS:
+        return [FieldProblem(path, f"chu kỳ này đòi quá {MAX_PERIODS:,} kỳ báo cáo; hãy giãn chu kỳ hoặc rút ngắn "
+                                   f"thời gian (more than {MAX_PERIODS:,} reports)")]
+    return []
 
 
 def validate_directive_data(data: Any) -> dict:

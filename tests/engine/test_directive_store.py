@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.directives.reports import report_periods, report_status, submit_report
+from engine.directives.reports import report_status, submit_report
 from engine.directives.store import (
     acknowledge_assignment,
     add_comment,
@@ -22,6 +22,7 @@ from engine.directives.store import (
 from engine.kernel.errors import ConflictError, FormError, NotFound
 from engine.kernel.models import StoredBlob
 from engine.model.loader import load_directive_file
+from engine.model.periods import report_periods
 from engine.registers import issue_number
 
 LANGSON = Path(__file__).resolve().parents[2] / "workflows" / "directives" / "langson-2024-ct-ubnd.yaml"

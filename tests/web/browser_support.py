@@ -10,6 +10,9 @@ import pytest
 
 from web.seed import DEMO_PASSWORD
 
+REPO = Path(__file__).resolve().parents[2]
+# Every page a browser test visits is photographed here (one folder per test) for people to look at.
+SCREENSHOTS = Path(os.environ.get("CHITHI_SCREENSHOTS", REPO / "test-screenshots"))
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 WAIT_SECONDS = 15
@@ -67,3 +70,25 @@ def log_in(driver, base: str, username: str) -> None:
     driver.find_element(By.ID, "password").send_keys(DEMO_PASSWORD)
     driver.find_element(By.ID, "login-submit").click()
     wait_text(driver, "h1", "Việc cần xử lý")
+
+
+class Camera:
+    """Saves a full-window screenshot of each page a test visits, numbered in visiting order:
+    test-screenshots/<test>/<NN>-<name>.png (CHITHI_SCREENSHOTS overrides the folder)."""
+
+    def __init__(self, driver, test_name: str):
+        safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in test_name)[:120]
+        self.driver, self.folder, self.count = driver, SCREENSHOTS / safe, 0
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self.folder.mkdir(parents=True, exist_ok=True)
+
+    def __call__(self, name: str) -> Path:
+        """Photograph the current page as `name`; returns the file (asserted non-trivial)."""
+        self.count += 1
+        path = self.folder / f"{self.count:02d}-{name}.png"
+        height = self.driver.execute_script("return document.documentElement.scrollHeight") or 900
+        self.driver.set_window_size(1280, min(max(int(height), 900), 4000))
+        assert self.driver.save_screenshot(str(path))
+        self.driver.set_window_size(1280, 900)
+        assert path.stat().st_size > 5_000, f"{path} is nearly empty"
+        return path

@@ -12,7 +12,7 @@ from engine.kernel.accounts import cheap_hasher
 from web import create_app
 from web.seed import DEMO_PASSWORD
 
-from .browser_support import headless_chromium
+from .browser_support import Camera, headless_chromium
 from .helpers import ensure_user
 
 SAMPLE_BPMN = Path(__file__).resolve().parents[2] / "workflows" / "sample_incoming.bpmn"
@@ -92,3 +92,9 @@ def browser(tmp_path):
     """A headless Chromium (real browser) with a throwaway profile."""
     with headless_chromium(tmp_path / "chromium-profile") as driver:
         yield driver
+
+
+@pytest.fixture
+def camera(browser, request):
+    """`camera("name")` photographs the browser's page into test-screenshots/<this test>/."""
+    return Camera(browser, request.node.name)

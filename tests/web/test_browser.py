@@ -37,7 +37,7 @@ def live_app(tmp_path):
         eng.db.dispose()
 
 
-def test_clerk_completes_the_sample_task_and_the_leader_gets_the_next(live_app, browser, tmp_path):
+def test_clerk_completes_the_sample_task_and_the_leader_gets_the_next(live_app, browser, camera):
     from selenium.webdriver.common.by import By
 
     base, eng, report = live_app
@@ -45,6 +45,7 @@ def test_clerk_completes_the_sample_task_and_the_leader_gets_the_next(live_app, 
 
     # The clerk logs in and sees the sample task in the inbox.
     log_in(browser, base, "chuyenvien")
+    camera("clerk-inbox")
     assert browser.find_element(By.ID, "current-user").text == "Nguyễn Văn An"
     row = browser.find_element(By.CSS_SELECTOR, "tr.task-row")
     assert "Đăng ký văn bản đến" in row.text
@@ -66,6 +67,7 @@ def test_clerk_completes_the_sample_task_and_the_leader_gets_the_next(live_app, 
     # Opens it, reads the instructions, and fills the form.
     row.find_element(By.CSS_SELECTOR, "a.task-link").click()
     wait_text(browser, "h1", "Đăng ký văn bản đến")
+    camera("clerk-task")
     assert "Vào sổ văn bản đến" in browser.find_element(By.CSS_SELECTOR, ".doc-text").text
     browser.find_element(By.ID, "f-arrival_number").send_keys("125")
     browser.find_element(By.ID, "f-subject").send_keys("Chỉ thị 15/CT-TTg về Kỳ thi tốt nghiệp THPT năm 2024")
@@ -76,12 +78,13 @@ def test_clerk_completes_the_sample_task_and_the_leader_gets_the_next(live_app, 
     flash = wait_text(browser, ".flash-success", "Đã hoàn thành: Đăng ký văn bản đến")
     assert flash.is_displayed()
     assert browser.find_element(By.ID, "inbox-empty").text == "Hiện không có việc nào cần xử lý."
-    browser.save_screenshot(str(tmp_path / "clerk-after-completion.png"))
+    camera("clerk-inbox-after-completion")
 
     # Logs out; the leader logs in and finds the next step of the same instance.
     browser.find_element(By.ID, "logout").click()
     wait_text(browser, ".flash-info", "Bạn đã đăng xuất.")
     log_in(browser, base, "lanhdao")
+    camera("leader-inbox")
     leader_row = browser.find_element(By.CSS_SELECTOR, "tr.task-row")
     assert "Cho ý kiến chỉ đạo" in leader_row.text
     assert "CV-DEN-2024-001" in leader_row.text
@@ -89,9 +92,7 @@ def test_clerk_completes_the_sample_task_and_the_leader_gets_the_next(live_app, 
     wait_text(browser, "h1", "Cho ý kiến chỉ đạo")
     assert [r.get_attribute("value") for r in browser.find_elements(By.NAME, "decision")] == ["approve", "return"]
 
-    screenshot = tmp_path / "leader-task.png"
-    assert browser.save_screenshot(str(screenshot))
-    assert screenshot.stat().st_size > 10_000
+    camera("leader-task")
 
     # The seeded directive's document opens as an HTML preview (one extra page visit).
     from .directive_helpers import attach_document, docx_with_text
@@ -99,6 +100,7 @@ def test_clerk_completes_the_sample_task_and_the_leader_gets_the_next(live_app, 
     document_id = attach_document(eng, report.directive_id, docx_with_text("CHỈ THỊ về Kỳ thi tốt nghiệp THPT"))
     browser.get(f"{base}/documents/{document_id}")
     wait_text(browser, "#document-preview", "CHỈ THỊ về Kỳ thi tốt nghiệp THPT")
+    camera("document-preview")
     assert browser.find_element(By.ID, "download-docx").text == "Tải .docx"
 
     # No script or policy errors in the console (a missing favicon is not one).

@@ -40,7 +40,7 @@ def admin_app(tmp_path):
         eng.db.dispose()
 
 
-def test_admin_replaces_a_template_from_the_browser(admin_app, browser, tmp_path):  # noqa: F811
+def test_admin_replaces_a_template_from_the_browser(admin_app, browser, camera, tmp_path):  # noqa: F811
     from selenium.webdriver.common.by import By
 
     bad, good = tmp_path / "mau-hong.docx", tmp_path / "mau-moi.docx"
@@ -50,15 +50,18 @@ def test_admin_replaces_a_template_from_the_browser(admin_app, browser, tmp_path
     log_in(browser, admin_app, "admin")
     browser.find_element(By.ID, "nav-templates").click()
     wait_text(browser, "h1", "Mẫu văn bản")
+    camera("templates-index")
     browser.find_element(By.CSS_SELECTOR, f"#slot-{KIND}-{SIDE} a").click()
     wait_text(browser, "#template-source", "mẫu gốc")
+    camera("template-detail-shipped")
 
     browser.find_element(By.ID, "template-file").send_keys(str(bad))
     browser.find_element(By.ID, "upload-submit").click()
     assert "ky_bao_cao" in wait_text(browser, "#upload-errors", "ky_bao_cao").text
+    camera("template-upload-refused")
 
     browser.find_element(By.ID, "template-file").send_keys(str(good))
     browser.find_element(By.ID, "upload-submit").click()
     wait_text(browser, "#template-source", "phiên bản 1")
     assert "Đang dùng" in browser.find_element(By.ID, "template-history").text
-    browser.save_screenshot(str(tmp_path / "template-detail.png"))
+    camera("template-uploaded")
