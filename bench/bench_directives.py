@@ -47,7 +47,7 @@ def run(n: int, sample: int = 10, url: str | None = None) -> dict:
                               password_hasher=cheap_hasher())
         engine.deploy_directory()
         desk = Desk(engine, clock)
-        import_directive(engine, directive_for(n), actor="clerk")
+        import_directive(engine, directive_for(n), actor=person("clerk", "LS.UBND"))
         desk.do("unit_head", "LS.UBND", "Task_choose", {"route": "state"})
         desk.do("clerk", "LS.UBND", "Task_draft", {"draft_summary": "Dự thảo."})
         desk.do("unit_head", "LS.UBND", "Task_head_review", APPROVE)

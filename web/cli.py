@@ -98,12 +98,21 @@ def _raise_system_exit(signum, _frame):
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    """Serve the web app with a threaded server and the scheduler in this process."""
+    """Serve the web app: with --workers N, N gunicorn processes (timers: run `chithi scheduler` beside
+    them); without, one threaded process that also runs the timer scheduler (`make run`)."""
     from werkzeug.serving import run_simple
 
     from . import create_app
 
-    app = create_app({"DATABASE_URL": args.database_url} if args.database_url else None)
+    app_config = {"DATABASE_URL": args.database_url} if args.database_url else None
+    if args.workers:
+        from .serving import serve_with_gunicorn
+
+        print(f"chithi: http://{args.host}:{args.port}/ ({args.workers} workers × {args.threads} threads; "
+              "timers: run `chithi scheduler`)", flush=True)
+        serve_with_gunicorn(args.host, args.port, args.workers, args.threads, app_config)
+        return 0
+    app = create_app(app_config)
     eng = app.extensions["chithi"]
     signal.signal(signal.SIGTERM, _raise_system_exit)  # so the scheduler is shut down below
     eng.start_scheduler()
@@ -120,6 +129,10 @@ def add_serve(sub) -> None:
     serve.add_argument("--host", default=DEFAULT_HOST)
     serve.add_argument("--port", type=int, default=int(os.environ.get("PORT") or DEFAULT_PORT),
                        help="default: $PORT or 8000")
+    serve.add_argument("--workers", type=int, default=0,
+                       help="gunicorn worker processes (production; run `chithi scheduler` beside them); "
+                            "0: one process with the scheduler (default)")
+    serve.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker (default 8)")
     serve.set_defaults(handler=cmd_serve)
 
 
