@@ -16,6 +16,7 @@ from ..model.directive import Directive
 from .kinds import build_context, check_side, kind_spec
 from .render import render_document, validate_template
 
+VERSION_ATTEMPTS = 20  # concurrent savers of one (directive, kind) each take the next free version
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -80,25 +81,30 @@ class DocumentStore:
              instance_id: int | None = None, task_ref: str | None = None,
              register_entry_id: int | None = None, actor: str, now: datetime,
              filename: str | None = None) -> GeneratedDocument:
-        """Store a new version of (directive, kind); earlier versions are kept."""
+        """Store a new version of (directive, kind); earlier versions are kept.
+
+        Bodies report on the same directive at the same moment: when another transaction takes the
+        version number first, the next one is taken (on PostgreSQL the unique index makes the later
+        insert wait for the first to commit), so no one is turned away."""
         kind_spec(kind)
         digest = _put_blob(session, content, now)
         same = GeneratedDocument.directive_id.is_(None) if directive_id is None \
             else GeneratedDocument.directive_id == directive_id
-        latest = session.scalar(select(func.max(GeneratedDocument.version))
-                                .where(same, GeneratedDocument.kind == kind))
-        version = (latest or 0) + 1
-        doc = GeneratedDocument(
-            kind=kind, version=version, directive_id=directive_id, instance_id=instance_id,
-            task_ref=task_ref, register_entry_id=register_entry_id, sha256=digest, size=len(content),
-            filename=filename or f"{kind}-v{version}.docx", created_by=actor, created_at=now)
-        try:
-            with session.begin_nested():
-                session.add(doc)
-        except IntegrityError as exc:
-            raise ConflictError(f"phiên bản {version} của {kind} vừa được lưu bởi người khác; "
-                                "hãy tạo lại") from exc
-        return doc
+        for _attempt in range(VERSION_ATTEMPTS):
+            latest = session.scalar(select(func.max(GeneratedDocument.version))
+                                    .where(same, GeneratedDocument.kind == kind))
+            version = (latest or 0) + 1
+            doc = GeneratedDocument(
+                kind=kind, version=version, directive_id=directive_id, instance_id=instance_id,
+                task_ref=task_ref, register_entry_id=register_entry_id, sha256=digest, size=len(content),
+                filename=filename or f"{kind}-v{version}.docx", created_by=actor, created_at=now)
+            try:
+                with session.begin_nested():
+                    session.add(doc)
+                return doc
+            except IntegrityError:
+                continue
+        raise ConflictError(f"không lấy được số phiên bản mới cho {kind} sau {VERSION_ATTEMPTS} lần; hãy thử lại")
 
     def generate(self, session: Session, kind: str, directive: Directive, *, actor: str, now: datetime,
                  directive_id: int | None = None, instance_id: int | None = None,

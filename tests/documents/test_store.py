@@ -115,3 +115,35 @@ def test_generate_uses_the_uploaded_template_and_stores_a_version(database, cloc
         assert [d.version for d in store.versions(s, 9, "chasing_letter")] == [1, 2]
         assert "V/v đôn đốc" in full_text(store.content(s, before.id))
         assert "V/V ĐÔN ĐỐC" in full_text(store.content(s, after.id))
+
+
+def test_bodies_saving_the_same_kind_at_once_each_get_their_own_version(database, clock):
+    """Eight transactions store a report of the same directive at the same moment (real threads; on
+    PostgreSQL they overlap for real): every one is kept, versions 1–8, nobody is turned away."""
+    import threading
+
+    from engine.kernel.db import Database
+
+    barrier, outcomes = threading.Barrier(8), []
+
+    def save(i: int) -> None:
+        db = Database(database.url)
+        try:
+            with db.session(write=True) as s:
+                barrier.wait(timeout=30)
+                DocumentStore().save(s, kind="body_report", content=f"report {i}".encode(), directive_id=3,
+                                     actor=f"body{i}", now=clock.now())
+            outcomes.append("ok")
+        except Exception as exc:  # noqa: BLE001 — the test reports what went wrong
+            outcomes.append(repr(exc))
+        finally:
+            db.dispose()
+
+    threads = [threading.Thread(target=save, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert outcomes == ["ok"] * 8
+    with database.session() as s:
+        assert [d.version for d in DocumentStore().versions(s, 3, "body_report")] == list(range(1, 9))
