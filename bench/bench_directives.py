@@ -7,7 +7,6 @@ Targets (architecture.md): distribute to 1,000 bodies ≤ 10 s; one body's repor
 from __future__ import annotations
 
 import copy
-import os
 import statistics
 import tempfile
 import time
@@ -22,7 +21,7 @@ from engine.directives.life import import_directive
 from engine.kernel.accounts import cheap_hasher
 from engine.kernel.clock import FrozenClock
 
-from .common import fresh_pg_database
+from .common import Figure, fresh_pg_database
 
 SEED = Path(__file__).resolve().parents[1] / "workflows" / "directives" / "langson-2024-ct-ubnd.yaml"
 APPROVE = {"decision": "approve", "comment": "Đồng ý."}
@@ -80,10 +79,12 @@ def compare(url_for) -> dict:
             "distribute_1000_s": big["issue_and_distribute_s"], "target_distribute_s": 10}
 
 
-def main() -> dict:
-    """SQLite always; PostgreSQL too when BENCH_DATABASE_URL names a server (fresh databases are made on it)."""
-    results = {"sqlite": compare(lambda n: None)}
-    pg = os.environ.get("BENCH_DATABASE_URL")
-    if pg:
-        results["postgresql"] = compare(lambda n: fresh_pg_database(pg, f"chithi_bench_directives_{n}"))
-    return results
+def run(pg: str) -> tuple[dict[str, Figure], dict]:
+    """Distribution to 1,000 bodies and one body's report at 1,000 vs 10 (SQLite file; PostgreSQL detail)."""
+    details = {"sqlite": compare(lambda n: None),
+               "postgresql": compare(lambda n: fresh_pg_database(pg, f"chithi_bench_directives_{n}"))}
+    figures = {
+        "fanout_step_ratio_1000_vs_10": Figure(details["sqlite"]["report_cost_ratio"], 1.2, "×"),
+        "distribute_1000_s": Figure(details["sqlite"]["distribute_1000_s"], 10, "s"),
+    }
+    return figures, details

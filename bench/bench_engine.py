@@ -17,7 +17,7 @@ from engine.app import build_engine
 from engine.kernel.accounts import Actor
 from engine.kernel.clock import FrozenClock
 
-from .common import fresh_pg_database
+from .common import Figure, fresh_pg_database
 
 NS = ('xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
       'xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core"')
@@ -161,22 +161,18 @@ def bench_inbox(url: str, open_tasks: int = 100_000, queries: int = 200) -> dict
             "p95_ms": times[int(len(times) * 0.95) - 1] * 1e3, "target_p95_ms": 50}
 
 
-def main() -> dict:
-    results = {"machine_cores": os.cpu_count()}
+def run(pg: str) -> tuple[dict[str, Figure], dict]:
+    """The engine's figures: step overhead (SQLite file, PostgreSQL) and the inbox at 100,000 tasks."""
+    details: dict = {"machine_cores": os.cpu_count()}
     with tempfile.TemporaryDirectory() as tmp:
-        sqlite_url = f"sqlite:///{Path(tmp) / 'bench.db'}"
-        results["sqlite"] = {"step": bench_step(sqlite_url)}
-        fan_url = f"sqlite:///{Path(tmp) / 'fan.db'}"
-        results["sqlite"]["fanout"] = bench_fanout(fan_url)
-    pg = os.environ.get("BENCH_DATABASE_URL")
-    if pg:  # the server of that URL; each measurement gets a fresh database on it
-        results["postgresql"] = {"step": bench_step(fresh_pg_database(pg, "chithi_bench_step")),
-                                 "fanout": bench_fanout(fresh_pg_database(pg, "chithi_bench_fanout")),
-                                 "inbox": bench_inbox(fresh_pg_database(pg, "chithi_bench_inbox"))}
-    return results
-
-
-if __name__ == "__main__":
-    import json
-
-    print(json.dumps(main(), indent=2))
+        details["sqlite"] = {"step": bench_step(f"sqlite:///{Path(tmp) / 'bench.db'}"),
+                             "fanout": bench_fanout(f"sqlite:///{Path(tmp) / 'fan.db'}")}
+    details["postgresql"] = {"step": bench_step(fresh_pg_database(pg, "chithi_bench_step")),
+                             "fanout": bench_fanout(fresh_pg_database(pg, "chithi_bench_fanout")),
+                             "inbox": bench_inbox(fresh_pg_database(pg, "chithi_bench_inbox"))}
+    figures = {
+        "engine_step_overhead_ratio": Figure(details["sqlite"]["step"]["ratio"], 4.0, "×"),
+        "engine_step_overhead_ratio_pg": Figure(details["postgresql"]["step"]["ratio"], 6.0, "×"),
+        "inbox_p95_ms": Figure(details["postgresql"]["inbox"]["p95_ms"], 50, "ms"),
+    }
+    return figures, details
