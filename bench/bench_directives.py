@@ -38,7 +38,7 @@ def directive_for(n: int) -> dict:
     return data
 
 
-def run(n: int, sample: int = 10, url: str | None = None) -> dict:
+def issue_to(n: int, sample: int = 10, url: str | None = None) -> dict:
     """Issue to `n` bodies on a fresh database (a temporary SQLite file unless `url` is given)."""
     with tempfile.TemporaryDirectory() as tmp:
         clock = FrozenClock(datetime(2024, 5, 20, 1, 0, tzinfo=UTC))
@@ -73,7 +73,7 @@ def run(n: int, sample: int = 10, url: str | None = None) -> dict:
 
 
 def compare(url_for) -> dict:
-    small, big = run(10, url=url_for(10)), run(1000, url=url_for(1000))
+    small, big = issue_to(10, url=url_for(10)), issue_to(1000, url=url_for(1000))
     return {"small": small, "large": big,
             "report_cost_ratio": big["report_ms_median"] / small["report_ms_median"], "target_report_ratio": 1.2,
             "distribute_1000_s": big["issue_and_distribute_s"], "target_distribute_s": 10}
