@@ -161,9 +161,9 @@ class Accounts:
 
     def create_user(self, username: str, full_name: str, password: str, roles: list[str],
                     body_code: str | None = None, *, title: str | None = None, signer: bool = False,
-                    actor: Actor | None = None) -> Actor:
-        """Create a local account (by an administrator when `actor` is given; else by the system:
-        CLI, seed); every problem of the input is reported at once."""
+                    actor: Actor | None = None, confirm: str | None = None) -> Actor:
+        """Create a local account (by an administrator when `actor` is given, the body checked against
+        the directory; else by the system: CLI, seed); every problem of the input is reported at once."""
         if actor is not None:
             require_admin(actor, "tạo tài khoản")
         username = username.strip()
@@ -173,8 +173,11 @@ class Accounts:
             problems.append(FieldProblem("username", "Tên đăng nhập chỉ gồm chữ, số, '.', '_' hoặc '-' "
                                                      f"(tối đa {MAX_USERNAME} ký tự)"))
         problems += self._check_name(full_name) + self._check_password(password) + self._check_roles(roles)
+        if confirm is not None and confirm != password:
+            problems.append(FieldProblem("confirm_password", "Hai lần nhập mật khẩu không giống nhau"))
         with self.journal.transaction() as s:
-            problems += self._check_body(s, body_code)
+            if actor is not None:  # an administrator's form; the CLI and the seed name bodies as they are
+                problems += self._check_body(s, body_code)
             if username and s.scalar(select(User.id).where(User.username == username)) is not None:
                 problems.append(FieldProblem("username", f"Tên đăng nhập '{username}' đã có"))
             if problems:

@@ -37,6 +37,7 @@ class InstanceRow:
     info: InstanceInfo
     process_name: str
     version: int
+    error_element_name: str | None = None  # the failed step by its name
 
 
 def _check_value(name: str, value: Any, depth: int = 0) -> list[FieldProblem]:
@@ -167,7 +168,7 @@ class Administration:
     # ------------------------------------------------------------------ lists
 
     def instances_page(self, actor: Actor, *, process_id: str | None = None, status: str | None = None,
-                       body_code: str | None = None, limit: int = 50, offset: int = 0,
+                       body_code: str | None = None, version: int | None = None, limit: int = 50, offset: int = 0,
                        oldest_error_first: bool = False) -> list[InstanceRow]:
         """Instances with the version they run on, newest first (administrators)."""
         require_admin(actor, "xem danh sách hồ sơ")
@@ -181,10 +182,22 @@ class Administration:
                 q = q.where(ProcessInstance.status == status)
             if body_code:
                 q = q.where(ProcessInstance.body_code == body_code)
+            if version is not None:
+                q = q.where(ProcessDefinition.version == version)
             order = (ProcessInstance.error_at, ProcessInstance.id) if oldest_error_first \
                 else (ProcessInstance.id.desc(),)
             q = q.order_by(*order).limit(limit).offset(max(offset, 0))
-            return [InstanceRow(InstanceInfo.from_row(row), name, version) for row, name, version in s.execute(q)]
+            return [InstanceRow(InstanceInfo.from_row(row), name, version, self._element_name(s, row))
+                    for row, name, version in s.execute(q)]
+
+    def _element_name(self, s: Session, row: ProcessInstance) -> str | None:
+        if not row.error_element:
+            return None
+        spec, _subs = self.instances.definitions.spec(s, row.definition_id)
+        for task_spec in spec.task_specs.values():
+            if getattr(task_spec, "bpmn_id", None) == row.error_element:
+                return str(task_spec.bpmn_name or row.error_element)
+        return row.error_element
 
     def errors(self, actor: Actor, limit: int = 100) -> list[InstanceRow]:
         """Instances in the error state, the longest-failing first."""

@@ -71,6 +71,7 @@ class InstanceDetail:
     parent: InstanceInfo | None
     children: list[InstanceInfo]
     children_total: int
+    process_names: dict[int, str]  # instance id → its process's name, for the parent and children
     data: dict[str, Any] | None  # only for administrators
 
     @property
@@ -171,9 +172,12 @@ class Inspection:
             total = s.scalar(select(func.count()).select_from(children_q.subquery())) or 0
             timeline = self._timeline(s, row.id, names)
             data = self.instances.merged_data(wf) if actor.is_admin else None
+            family = [*children, *([InstanceInfo.from_row(parent)] if parent is not None else [])]
+            process_names = {i.id: self.instances.definitions.display_name(s, i.definition_id or 0) or i.process_id
+                             for i in family}
             return InstanceDetail(info, definition.name, definition.version, latest, names, states, timeline,
                                   InstanceInfo.from_row(parent) if parent is not None else None, children, total,
-                                  data)
+                                  process_names, data)
 
     def _timeline(self, s: Session, instance_id: int, names: dict[str, str]) -> list[TimelineEntry]:
         events = audit.query_events(s, audit.AuditFilter(instance_ids=[instance_id]), limit=TIMELINE_LIMIT,

@@ -155,6 +155,10 @@ def model_elements(xml: bytes, process_id: str) -> dict[str, ModelElement]:
         return {}
     names = {str(el.get("id")): (el.get("name") or "").strip() or str(el.get("id"))
              for el in process.iter() if isinstance(el.tag, str) and el.get("id")}
+    for flow in process.iter(f"{B}sequenceFlow"):  # a flow without a name is called by its ends
+        if not (flow.get("name") or "").strip():
+            src, dst = flow.get("sourceRef") or "", flow.get("targetRef") or ""
+            names[str(flow.get("id"))] = f"{names.get(src, src)} → {names.get(dst, dst)}"
     lanes: dict[str, str] = {}
     out: dict[str, ModelElement] = {}
     for lane in process.iter(f"{B}lane"):
@@ -183,6 +187,16 @@ def model_elements(xml: bytes, process_id: str) -> dict[str, ModelElement]:
     return out
 
 
+LINE_SETS = {"members", "properties"}  # aspects that are sets of lines: only the lines that differ are shown
+
+
+def _difference(aspect: str, before: str, after: str) -> tuple[str, str, str]:
+    if aspect not in LINE_SETS:
+        return aspect, before, after
+    old, new = before.splitlines(), after.splitlines()
+    return aspect, "\n".join(x for x in old if x not in new), "\n".join(x for x in new if x not in old)
+
+
 def compare_elements(old: dict[str, ModelElement], new: dict[str, ModelElement]) -> list[ElementChange]:
     """Added, removed and changed elements between two element maps, in a stable order."""
     changes: list[ElementChange] = []
@@ -194,7 +208,7 @@ def compare_elements(old: dict[str, ModelElement], new: dict[str, ModelElement])
             changes.append(ElementChange(eid, el.kind, el.name, "removed"))
             continue
         after = new[eid]
-        diffs = [(aspect, el.aspects.get(aspect, ""), after.aspects.get(aspect, ""))
+        diffs = [_difference(aspect, el.aspects.get(aspect, ""), after.aspects.get(aspect, ""))
                  for aspect in sorted(set(el.aspects) | set(after.aspects))
                  if el.aspects.get(aspect, "") != after.aspects.get(aspect, "")]
         if diffs:
