@@ -84,8 +84,9 @@ def render_instance_page(instance_id: int, repair: dict | None = None, status: i
     eng, actor = get_engine(), current_actor()
     detail = eng.instance_detail(instance_id, actor)
     users = {e.actor for e in detail.timeline} | {detail.info.started_by or ""}
+    names = {"system": "Hệ thống", "scheduler": "Bộ hẹn giờ", "seed": "Dữ liệu mẫu"} | eng.accounts.full_names(users)
     return render_template("tasks/instance.html", instance=detail.info, detail=detail, now=eng.clock.now(),
-                           names=eng.accounts.full_names(users), repair=repair, admin_view=actor.is_admin,
+                           names=names, repair=repair, admin_view=actor.is_admin,
                            value_types=_value_types(), missing_variable=_missing_variable(detail.info)), status
 
 

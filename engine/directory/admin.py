@@ -254,7 +254,8 @@ def clean_values(raw: dict[str, Any], problems: list[FieldProblem], where: str =
     items = raw.get("successors") or []
     for item in items if isinstance(items, list) else [items]:
         if not isinstance(item, dict):
-            problems.append(FieldProblem("successors", f"{where}mỗi đơn vị kế thừa ghi dạng {{code: mã, functions: …}}"))
+            problems.append(FieldProblem("successors",
+                                         f"{where}mỗi đơn vị kế thừa ghi dạng {{code: mã, functions: …}}"))
             continue
         code = str(item.get("code") or "").strip()
         if code:

@@ -13,10 +13,10 @@ from typing import Any
 from lxml import etree
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from . import audit
+from . import audit, humantasks
 from .accounts import Actor
 from .definitions import BPMN_NS, _safe_parse
 from .errors import NotFound
@@ -166,7 +166,13 @@ class Inspection:
             states = element_states(wf, flows)
             info = self.instances.info(s, row)
             parent = s.get(ProcessInstance, row.parent_id) if row.parent_id else None
+            if parent is not None and not self.instances.may_see(s, parent, actor):
+                parent = None  # no link to what this person may not open
             children_q = select(ProcessInstance).where(ProcessInstance.parent_id == row.id)
+            if not actor.is_admin:
+                mine = select(HumanTask.instance_id).where(humantasks.ever_visible_to(actor))
+                children_q = children_q.where(or_(ProcessInstance.body_code == (actor.body_code or ""),
+                                                  ProcessInstance.id.in_(mine)))
             children = [InstanceInfo.from_row(c) for c in
                         s.scalars(children_q.order_by(ProcessInstance.id).limit(CHILDREN_LIMIT))]
             total = s.scalar(select(func.count()).select_from(children_q.subquery())) or 0

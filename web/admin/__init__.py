@@ -16,7 +16,8 @@ def _init_app(app: Flask) -> None:
     app.register_blueprint(account.bp)
     app.jinja_env.filters.update(action_label=labels.action_label, element_kind=labels.element_kind,
                                  aspect_label=labels.aspect_label, shown_value=labels.shown_value,
-                                 pretty_json=labels.pretty_json)
+                                 pretty_json=labels.pretty_json,
+                                 functions_label=labels.functions_label)
 
 
 FEATURE = WebFeature(

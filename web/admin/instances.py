@@ -109,11 +109,11 @@ def _converted(rows: list[dict]) -> tuple[dict, list[FieldProblem]]:
                 problems.append(FieldProblem(f"row-{n}", f"{row['name']}: không phải JSON hợp lệ ({exc.msg}, "
                                                          f"dòng {exc.lineno})"))
             continue
-        field = FormField(row["name"], row["name"], row["type"], required=row["type"] != "bool")
+        field = FormField(row["name"], f"Biến {row['name']}", row["type"], required=row["type"] != "bool")
         try:
             changes.update(validate_submission([field], {row["name"]: row["value"]}))
         except FormError as exc:
-            problems += [FieldProblem(f"row-{n}", f"{row['name']}: {p.message}") for p in exc.fields]
+            problems += [FieldProblem(f"row-{n}", p.message) for p in exc.fields]
     return changes, problems
 
 

@@ -147,3 +147,8 @@ def pretty_json(value) -> str:
 
     text = json.dumps(value, ensure_ascii=False, indent=2, default=str)
     return text if len(text) <= 20_000 else text[:20_000] + "\n…"
+
+
+def functions_label(text: str | None) -> str:
+    """What a successor took over, as the directory's data says it ("all" is the whole body's)."""
+    return "toàn bộ" if (text or "").strip().lower() == "all" else (text or "")

@@ -16,8 +16,11 @@ MAX_BPMN = 5 * 1024 * 1024
 OPEN = ("running", "suspended", "error")
 
 
+MACHINES = {"system": "Hệ thống (cài đặt)", "scheduler": "Bộ hẹn giờ", "seed": "Dữ liệu mẫu"}
+
+
 def _full_names(usernames) -> dict[str, str]:
-    return get_engine().accounts.full_names({u for u in usernames if u})
+    return MACHINES | get_engine().accounts.full_names({u for u in usernames if u})
 
 
 @bp.get("/processes")

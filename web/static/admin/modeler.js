@@ -39,14 +39,18 @@
 
   new window.ChithiPanel(modeler, document.getElementById("panel"), config, api);
 
-  // Fit the diagram; a wide one is shown from its start at a size people can read instead.
-  function readable(canvas) {
-    canvas.zoom("fit-viewport");
-    if (canvas.zoom() < 0.6) {
-      var box = canvas.viewbox();
-      canvas.viewbox({ x: box.inner.x - 20, y: box.inner.y - 20, width: box.outer.width / 0.8, height: box.outer.height / 0.8 });
-    }
+  // Fit the diagram beside the palette (it covers the canvas's left edge); with `readable`, a wide
+  // one is shown from its start at a size people can read instead of shrunk to fit.
+  var PALETTE = 130;
+  function fit(canvas, readable) {
+    canvas.zoom(1);
+    var box = canvas.viewbox();
+    var scale = Math.min((box.outer.width - PALETTE - 30) / box.inner.width, (box.outer.height - 40) / box.inner.height, 1);
+    if (readable && scale < 0.6) { scale = 0.8; }
+    canvas.viewbox({ x: box.inner.x - PALETTE / scale, y: box.inner.y - 20 / scale,
+                     width: box.outer.width / scale, height: box.outer.height / scale });
   }
+  function readable(canvas) { fit(canvas, true); }
 
   function xml() {
     return modeler.saveXML({ format: true }).then(function (r) { return r.xml; });
@@ -195,7 +199,7 @@
     });
   });
 
-  document.getElementById("fit").addEventListener("click", function () { modeler.get("canvas").zoom("fit-viewport"); });
+  document.getElementById("fit").addEventListener("click", function () { fit(modeler.get("canvas"), false); });
   document.getElementById("zoom-in").addEventListener("click", function () { var c = modeler.get("canvas"); c.zoom(c.zoom() * 1.25); });
   document.getElementById("zoom-out").addEventListener("click", function () { var c = modeler.get("canvas"); c.zoom(c.zoom() / 1.25); });
 
