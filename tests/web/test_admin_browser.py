@@ -78,9 +78,13 @@ def live(tmp_path):
 
 
 def wait_for(driver, condition, message: str):
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, WAIT_SECONDS).until(condition, message)
+    # A page being replaced by the next one answers "stale" or "no such element" for a moment.
+    wait = WebDriverWait(driver, WAIT_SECONDS, ignored_exceptions=(StaleElementReferenceException,
+                                                                   NoSuchElementException))
+    return wait.until(condition, message)
 
 
 def modeler_ready(driver) -> None:
@@ -89,8 +93,9 @@ def modeler_ready(driver) -> None:
     wait_text(driver, "#modeler-status", "qua kiểm tra")
 
 
-def click_element(driver, element_id: str) -> None:
-    """Click a shape on the canvas, as a person would (scrolled into view first)."""
+def click_element(driver, element_id: str, at: str = "top") -> None:
+    """Click a shape on the canvas, as a person would (scrolled into view first): near its top edge,
+    or on its left strip (where a lane shows its name)."""
     from selenium.webdriver.common.action_chains import ActionChains
 
     driver.execute_script("var m = window.chithiModeler; m.get('canvas').scrollToElement("
@@ -98,7 +103,8 @@ def click_element(driver, element_id: str) -> None:
                           element_id)
     shape = driver.find_element("css selector", f'g.djs-element[data-element-id="{element_id}"] .djs-hit')
     # Near the top edge: in the generated layouts some flows cross the middle of a task.
-    ActionChains(driver).move_to_element_with_offset(shape, 0, -shape.rect["height"] / 2 + 6).click().perform()
+    offset = (0, -shape.rect["height"] / 2 + 6) if at == "top" else (-shape.rect["width"] / 2 + 12, 0)
+    ActionChains(driver).move_to_element_with_offset(shape, *offset).click().perform()
     wait_text(driver, "#panel-title", driver.execute_script(
         "return window.chithiModeler.get('elementRegistry').get(arguments[0]).businessObject.name", element_id))
 
@@ -469,7 +475,34 @@ def test_a_tour_of_the_other_administration_pages(live, browser, camera):
     modeler_ready(browser)
     camera("new-process-blank")
 
-    browser.find_element(By.ID, "admin-nav-instances").click()
+    # A user task's form and a lane's role, edited in the panel (no XML typed).
+    browser.get(f"{live.base}/admin/processes/sample_incoming/modeler")
+    modeler_ready(browser)
+    click_element(browser, "Task_register")
+    wait_for(browser, lambda d: d.find_element(By.ID, "ff-name-0").get_attribute("value") == "arrival_number",
+             "the form's fields are not listed")
+    assert browser.find_element(By.ID, "ff-label-0").get_attribute("value") == "Số đến"
+    browser.find_element(By.ID, "ff-add").click()
+    type_into(browser, "ff-name-3", "ghi_chu")
+    type_into(browser, "ff-label-3", "Ghi chú của văn thư")
+    Select(browser.find_element(By.ID, "ff-type-3")).select_by_value("textarea")
+    type_into(browser, "p-prop-due", '"P2D"')
+    wait_text(browser, "#modeler-status", "qua kiểm tra")
+    camera("form-fields-edited")
+    click_element(browser, "Lane_leader", at="left")
+    assert "Lãnh đạo" in browser.find_element(By.ID, "lane-role").text
+    Select(browser.find_element(By.ID, "p-lane-role")).select_by_value("unit_head")
+    wait_text(browser, "#lane-role", "Trưởng phòng")
+    wait_text(browser, "#modeler-status", "qua kiểm tra")
+    camera("lane-role-changed")
+    xml = browser.execute_async_script(
+        "var done = arguments[0]; window.chithiModeler.saveXML().then(function (r) { done(r.xml); });")
+    assert "- name: ghi_chu" in xml and "Ghi chú của văn thư" in xml and "type: textarea" in xml
+    assert 'name="Lãnh đạo đơn vị"' in xml
+    assert 'name="due" value="&#34;P2D&#34;"' in xml or "name=\"due\" value='\"P2D\"'" in xml
+    browser.execute_script("window.onbeforeunload = null")
+
+    browser.get(f"{live.base}/admin/instances")
     Select(browser.find_element(By.CSS_SELECTOR, "#instance-filters select[name=status]")).select_by_value("running")
     browser.find_element(By.CSS_SELECTOR, "#instance-filters button").click()
     wait_text(browser, "#instances", "Theo dõi thực hiện")
