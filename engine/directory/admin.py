@@ -362,8 +362,8 @@ def save_body(engine, actor: Actor, code: str, raw: dict[str, Any], reason: str 
         if not create and body is None:
             raise NotFound(f"Không có cơ quan, đơn vị mã {code} trong danh mục")
         _check_relations(code, values, known, problems)
-        if problems:
-            raise FormError(problems)
+        if problems:  # on the form each message stands alone: it starts with a capital
+            raise FormError([FieldProblem(p.field, p.message[:1].upper() + p.message[1:]) for p in problems])
         _apply(s, engine, actor, code, values, None if create else body, "created" if create else "updated", reason)
         s.flush()
         names = _names(s)

@@ -230,6 +230,7 @@ class MigrationOutcome:
     from_version: int | None = None
     to_version: int | None = None
     missing: list[tuple[str, str]] = field(default_factory=list)  # (element id, name) absent from the target
+    business_key: str | None = None
 
 
 class Versions:
@@ -284,20 +285,22 @@ class Versions:
                 return MigrationOutcome(instance_id, False, f"Không có hồ sơ quy trình số {instance_id}")
             current = s.get(ProcessDefinition, row.definition_id)
             from_version = current.version if current is not None else None
+            key = row.business_key
             refused = self._refusal(row, process_id, from_version, target_version)
             if refused:
-                return MigrationOutcome(instance_id, False, refused, from_version, target_version)
+                return MigrationOutcome(instance_id, False, refused, from_version, target_version, business_key=key)
             wf = self.instances.load(s, row)
             if wf.subprocesses:
                 return MigrationOutcome(instance_id, False, "Hồ sơ có quy trình con đang chạy: chưa chuyển được "
-                                                            "phiên bản", from_version, target_version)
+                                                            "phiên bản", from_version, target_version, business_key=key)
             spec, subs = self.definitions.spec(s, target_id)
             missing = waiting_elements_missing(wf, spec)
             if missing:
                 names = ", ".join(f"«{name}»" for _, name in missing)
                 self.instances.forget_cached(row.id)
                 return MigrationOutcome(instance_id, False, f"Phiên bản {target_version} không còn bước mà hồ sơ "
-                                                            f"đang chờ: {names}", from_version, target_version, missing)
+                                                            f"đang chờ: {names}", from_version, target_version, missing,
+                                        key)
             registry = self.instances.serializer.registry
             row.definition_id = target_id
 
@@ -308,7 +311,7 @@ class Versions:
                                    {"process_id": process_id, "from_version": from_version,
                                     "to_version": target_version, "reason": reason}, move, refresh_tasks=True)
             return MigrationOutcome(instance_id, True, f"Đã chuyển từ phiên bản {from_version} sang {target_version}",
-                                    from_version, target_version)
+                                    from_version, target_version, business_key=key)
 
     @staticmethod
     def _refusal(row: ProcessInstance, process_id: str, from_version: int | None, target_version: int) -> str:

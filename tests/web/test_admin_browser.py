@@ -500,7 +500,6 @@ def test_a_tour_of_the_other_administration_pages(live, browser, camera):
     assert "- name: ghi_chu" in xml and "Ghi chú của văn thư" in xml and "type: textarea" in xml
     assert 'name="Lãnh đạo đơn vị"' in xml
     assert 'name="due" value="&#34;P2D&#34;"' in xml or "name=\"due\" value='\"P2D\"'" in xml
-    browser.execute_script("window.onbeforeunload = null")
 
     browser.get(f"{live.base}/admin/instances")
     Select(browser.find_element(By.CSS_SELECTOR, "#instance-filters select[name=status]")).select_by_value("running")
