@@ -132,7 +132,7 @@
     var round = ++checkRound;
     if (!quiet) { say("Đang kiểm tra…"); }
     return xml().then(function (text) { return api.post(config.urls.check, text); }).then(function (answer) {
-      if (round !== checkRound) { return answer; }  // a newer check is on its way
+      if (round !== checkRound) { return answer; }  // a newer check, or a save or deploy, came after it
       if (answer.problems) {
         showProblems(answer.problems);
         say(answer.ok ? "Mô hình qua kiểm tra: có thể triển khai." : "Còn " + answer.problems.length + " lỗi: chọn từng lỗi để đến phần tử trên sơ đồ.",
@@ -149,11 +149,18 @@
     checkTimer = setTimeout(function () { check(true); }, 1200);
   }
 
+  // An explicit action (save, deploy) speaks last: a check still waiting or on its way is dropped.
+  function quietChecksOff() {
+    clearTimeout(checkTimer);
+    checkRound++;
+  }
+
   // ------------------------------------------------------------------ toolbar
 
   document.getElementById("check").addEventListener("click", function () { check(false); });
 
   document.getElementById("save-draft").addEventListener("click", function () {
+    quietChecksOff();
     say("Đang lưu bản nháp…");
     xml().then(function (text) {
       return api.post(config.urls.draft + "?base_version=" + (config.source.base_version || ""), text);
@@ -171,6 +178,7 @@
   });
   document.getElementById("deploy-no").addEventListener("click", function () { deployBox.hidden = true; });
   document.getElementById("deploy-yes").addEventListener("click", function () {
+    quietChecksOff();
     deployBox.hidden = true;
     say("Đang triển khai…");
     xml().then(function (text) { return api.post(config.urls.deploy, text); }).then(function (answer) {
