@@ -68,7 +68,12 @@ def start_children(step: StepContext, params: dict) -> dict:
 def core_services() -> ServiceRegistry:
     """The engine's own services; features add theirs when the engine is composed."""
     registry = ServiceRegistry()
-    registry.register("start_children", start_children)
+    registry.register("start_children", start_children, title="Khởi tạo hồ sơ con cho từng mục", parameters={
+        "process": "mã quy trình của hồ sơ con, ví dụ \"directive_followup\"",
+        "items": "danh sách các mục, mỗi mục một hồ sơ con",
+        "group": "tên nhóm hồ sơ con (mặc định: mã quy trình)",
+        "done_message": "thông điệp gửi về khi hồ sơ con cuối cùng kết thúc",
+        "item_variable": "tên biến chứa mục trong hồ sơ con (mặc định: item)"})
     return registry
 
 
@@ -80,6 +85,19 @@ def lane_roles() -> dict[str, str]:
             if merged.setdefault(lane, role) != role:
                 raise ValueError(f"lane '{lane}' is given two roles: '{merged[lane]}' and '{role}'")
     return merged
+
+
+def known_roles() -> dict[str, str]:
+    """Role code → Vietnamese name, from every feature: the roles an account may hold."""
+    merged: dict[str, str] = {}
+    for feature in features():
+        merged.update(feature.roles)
+    return merged
+
+
+def body_namer():
+    """The feature that names bodies (the directory), or None when no feature does."""
+    return next((f.body_name for f in features() if f.body_name is not None), None)
 
 
 def build_engine(database_url: str, *, clock: Clock | None = None, workflows_dir: Path | None = None,
@@ -101,4 +119,4 @@ def build_engine(database_url: str, *, clock: Clock | None = None, workflows_dir
     script_engine = SafeScriptEngine(evaluator, services=make_dispatcher(registry))
     return ChithiEngine(Database(database_url), clock, evaluator=evaluator, script_engine=script_engine,
                         services=registry, lane_roles=lane_roles(), workflows_dir=workflows_dir,
-                        password_hasher=password_hasher)
+                        password_hasher=password_hasher, known_roles=known_roles(), body_name=body_namer())

@@ -16,7 +16,7 @@ from .errors import WebError
 bp = Blueprint("auth", __name__)
 
 FAILED_LOGIN = "Sai tên đăng nhập hoặc mật khẩu"
-SESSION_USER = "username"
+SESSION_TOKEN = "sid"  # the cookie holds a random token; the server keeps (the hash of) it until the session ends
 
 
 class LoginThrottle:
@@ -102,12 +102,20 @@ def _safe_next(target: str | None) -> str:
     return url_for("tasks.inbox")
 
 
+def start_session(username: str) -> None:
+    """Open a server-side session for `username` and keep its token in a fresh cookie."""
+    session.clear()  # a fresh session on login: no fixation, new CSRF token
+    session.permanent = True
+    session[SESSION_TOKEN] = get_engine().accounts.start_session(username, current_app.permanent_session_lifetime)
+
+
 def load_actor() -> None:
-    """Resolve the request's Actor from the session, or from HTTP Basic on the API."""
+    """Resolve the request's Actor from its server-side session, or from HTTP Basic on the API.
+    A session that was ended (logout, password change, account disabled) or expired logs no one in."""
     g.actor = None
-    username = session.get(SESSION_USER)
-    if username:
-        g.actor = get_engine().accounts.get(username)
+    token = session.get(SESSION_TOKEN)
+    if token:
+        g.actor = get_engine().accounts.session_actor(str(token))
         if g.actor is None:
             session.clear()
         return
@@ -131,9 +139,7 @@ def login():
         except WebError as exc:  # throttled: same page, with the reason
             actor, error, status = None, exc.description, exc.code
         if actor is not None:
-            session.clear()  # a fresh session on login: no fixation, new CSRF token
-            session.permanent = True
-            session[SESSION_USER] = actor.username
+            start_session(actor.username)
             flash(f"Xin chào, {actor.full_name}.", "success")
             return redirect(_safe_next(request.form.get("next")))
         if error is None:
@@ -144,7 +150,10 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    """Đăng xuất: end the session."""
+    """Đăng xuất: end the session on the server (a copy of the cookie no longer works) and here."""
+    token = session.get(SESSION_TOKEN)
+    if token:
+        get_engine().accounts.end_session(str(token))
     session.clear()
     rotate_token()
     flash("Bạn đã đăng xuất.", "info")

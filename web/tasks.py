@@ -7,7 +7,7 @@ from flask import Blueprint, Flask, current_app, flash, redirect, render_templat
 from engine.kernel.errors import ConflictError, FormError, InvalidState
 
 from .auth import current_actor, login_required
-from .context import get_engine, get_visible_instance
+from .context import get_engine
 from .errors import message_for
 from .features import task_panels
 from .forms import initial_values, submitted_values
@@ -78,12 +78,45 @@ def release(task_id: int):
     return redirect(url_for("tasks.inbox"))
 
 
+def render_instance_page(instance_id: int, repair: dict | None = None, status: int = 200):
+    """The instance page for whoever may see the instance; administrators also get its data and the
+    moves (retry, suspend, resume, terminate, repair), `repair` holding a refused repair as typed."""
+    eng, actor = get_engine(), current_actor()
+    detail = eng.instance_detail(instance_id, actor)
+    users = {e.actor for e in detail.timeline} | {detail.info.started_by or ""}
+    names = {"system": "Hệ thống", "scheduler": "Bộ hẹn giờ", "seed": "Dữ liệu mẫu"} | eng.accounts.full_names(users)
+    return render_template("tasks/instance.html", instance=detail.info, detail=detail, now=eng.clock.now(),
+                           names=names, repair=repair, admin_view=actor.is_admin,
+                           value_types=_value_types(), missing_variable=_missing_variable(detail.info)), status
+
+
+def _value_types() -> dict[str, str]:
+    from .admin.labels import VALUE_TYPES
+
+    return VALUE_TYPES
+
+
+def _missing_variable(instance) -> str:
+    """The variable an error message says is missing (to prefill the repair form), if any."""
+    import re
+
+    match = re.search(r"biến '([A-Za-z_][A-Za-z0-9_]*)' chưa có giá trị", instance.error_message or "")
+    return match.group(1) if match else ""
+
+
 @bp.get("/instances/<int:instance_id>")
 @login_required
 def instance_page(instance_id: int):
-    """Hồ sơ: the status of one process instance and its ready tasks."""
-    instance = get_visible_instance(instance_id, current_actor())
-    return render_template("tasks/instance.html", instance=instance, now=get_engine().clock.now())
+    """Hồ sơ: where the instance stands on its diagram, its timeline, its tasks, parent and children."""
+    return render_instance_page(instance_id)
+
+
+@bp.get("/instances/<int:instance_id>/diagram.bpmn")
+@login_required
+def instance_diagram(instance_id: int):
+    """The BPMN of the version the instance runs on (the page's diagram reads it)."""
+    xml = get_engine().inspection.diagram(instance_id, current_actor())
+    return current_app.response_class(xml, mimetype="application/xml")
 
 
 def init_app(app: Flask) -> None:

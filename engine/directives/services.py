@@ -282,10 +282,12 @@ SERVICES = {
 
 def register(registry: ServiceRegistry) -> None:
     """Register the directive service tasks (called by engine.app.build_engine)."""
+    from .catalog import SERVICE_CATALOG
     from .followup import FOLLOWUP_SERVICES
 
     for name, fn in {**SERVICES, **FOLLOWUP_SERVICES}.items():
-        registry.register(name, fn)
+        title, parameters = SERVICE_CATALOG.get(name, (name, {}))
+        registry.register(name, fn, title=title, parameters=parameters)
 
 
 __all__ = ["register", "SERVICES", "route_of"]

@@ -2,9 +2,9 @@
 inclusive, None = open); after it ends, `successors` say which bodies took which functions."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, String, Text
+from sqlalchemy import JSON, Date, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..kernel.db import Base
@@ -37,3 +37,20 @@ class Body(Base):
     @property
     def is_group(self) -> bool:
         return self.kind == "group"
+
+
+class BodyVersion(Base):
+    """One state of a body in the directory's history: written at every change (create, edit,
+    import), so an administrator sees who changed what and when, and any earlier state."""
+
+    __tablename__ = "body_version"
+    __table_args__ = (UniqueConstraint("code", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(100), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    snapshot: Mapped[dict] = mapped_column(JSON)  # the body's fields after the change
+    change: Mapped[str] = mapped_column(String(20))  # created | updated | imported
+    changed_by: Mapped[str] = mapped_column(String(100))
+    changed_at: Mapped[datetime]
+    reason: Mapped[str | None] = mapped_column(Text)

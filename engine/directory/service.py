@@ -132,6 +132,11 @@ def get_body(session: Session, code: str) -> Body:
     return body
 
 
+def body_name(session: Session, code: str) -> str | None:
+    """The name of the body with this code, or None when the directory has no such body."""
+    return session.scalar(select(Body.name).where(Body.code == code))
+
+
 def _valid_on_clause(on: date):
     return (
         or_(Body.valid_from.is_(None), Body.valid_from <= on),

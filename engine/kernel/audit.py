@@ -69,12 +69,14 @@ def append(session: Session, events: list[PendingEvent]) -> None:
 
 @dataclass
 class ChainReport:
-    """Outcome of `verify_chain`."""
+    """Outcome of `verify_chain`; `code` says how the chain broke (missing, link, payload, fields,
+    truncated) for a person-readable message."""
 
     ok: bool
     checked: int
     broken_at: int | None = None
     reason: str | None = None
+    code: str | None = None
 
 
 def verify_chain(session: Session, batch: int = 1000) -> ChainReport:
@@ -83,15 +85,68 @@ def verify_chain(session: Session, batch: int = 1000) -> ChainReport:
     query = select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=batch)
     for ev in session.scalars(query):
         if ev.seq != expected_seq:
-            return ChainReport(False, checked, expected_seq, f"event {expected_seq} is missing")
+            return ChainReport(False, checked, expected_seq, f"event {expected_seq} is missing", "missing")
         if ev.prev_hash != prev:
-            return ChainReport(False, checked, ev.seq, "previous-hash link does not match")
+            return ChainReport(False, checked, ev.seq, "previous-hash link does not match", "link")
         if sha256(canonical(ev.payload)) != ev.payload_hash:
-            return ChainReport(False, checked, ev.seq, "payload was changed")
+            return ChainReport(False, checked, ev.seq, "payload was changed", "payload")
         if _event_hash(prev, ev.seq, ev.at, ev.actor, ev.action, ev.instance_id, ev.payload_hash) != ev.hash:
-            return ChainReport(False, checked, ev.seq, "event fields were changed")
+            return ChainReport(False, checked, ev.seq, "event fields were changed", "fields")
         prev, expected_seq, checked = ev.hash, expected_seq + 1, checked + 1
     head = session.get(AuditHead, 1)
     if head is not None and (head.seq != checked or head.hash != prev):
-        return ChainReport(False, checked, checked + 1, "events after the last one were removed")
+        return ChainReport(False, checked, checked + 1, "events after the last one were removed", "truncated")
     return ChainReport(True, checked)
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One event of the log as pages show it."""
+
+    seq: int
+    at: datetime
+    actor: str
+    action: str
+    instance_id: int | None
+    payload: dict[str, Any]
+    hash: str
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """Which events to list: by who, what, which instances (an id list or a subquery), when."""
+
+    actor: str | None = None
+    action: str | None = None
+    instance_ids: Any = None  # a list of ids or a SELECT of ids (e.g. the instances serving one record)
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+def entry(ev: AuditEvent) -> AuditEntry:
+    return AuditEntry(ev.seq, ev.at, ev.actor, ev.action, ev.instance_id, dict(ev.payload or {}), ev.hash)
+
+
+def query_events(session: Session, f: AuditFilter, limit: int = 100, offset: int = 0,
+                 newest_first: bool = True) -> list[AuditEntry]:
+    """Events matching `f`, newest first (or oldest first), one page."""
+    q = select(AuditEvent)
+    if f.actor:
+        q = q.where(AuditEvent.actor == f.actor)
+    if f.action:
+        q = q.where(AuditEvent.action == f.action)
+    if f.instance_ids is not None:
+        q = q.where(AuditEvent.instance_id.in_(f.instance_ids))
+    if f.since is not None:
+        q = q.where(AuditEvent.at >= f.since)
+    if f.until is not None:
+        q = q.where(AuditEvent.at < f.until)
+    q = q.order_by(AuditEvent.seq.desc() if newest_first else AuditEvent.seq).limit(limit).offset(offset)
+    return [entry(ev) for ev in session.scalars(q)]
+
+
+def event_at(session: Session, seq: int) -> AuditEntry | None:
+    """The event with sequence number `seq`, if it is still there."""
+    ev = session.scalar(select(AuditEvent).where(AuditEvent.seq == seq))
+    return entry(ev) if ev is not None else None
+

@@ -135,4 +135,4 @@ class Definitions:
 
 def _definition_info(row: ProcessDefinition, created: bool) -> DefinitionInfo:
     return DefinitionInfo(row.id, row.process_id, row.name, row.version, row.content_hash, row.deployed_at,
-                          row.source, created)
+                          row.source, created, row.deployed_by)

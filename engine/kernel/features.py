@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from sqlalchemy.orm import Session
+
 from .services import ServiceRegistry
 
 
@@ -20,3 +22,5 @@ class Feature:
     tables: tuple[str, ...] = ()  # modules that declare its tables (imported before the schema is used)
     services: Callable[[ServiceRegistry], None] | None = None  # registers its service tasks
     lane_roles: Mapping[str, str] = field(default_factory=dict)  # lane name in a model → role code
+    roles: Mapping[str, str] = field(default_factory=dict)  # role code → its name, the roles accounts may hold
+    body_name: Callable[[Session, str], str | None] | None = None  # a body code's name, None if unknown

@@ -131,13 +131,15 @@ def describe_ready(workflow: Any, evaluator: SafeEvaluator, instance: ProcessIns
 
 def sync(session: Session, instance: ProcessInstance, ready: dict[str, dict[str, Any]], now: datetime,
          completed: dict[str, str] | None = None, new_instance: bool = False,
-         process_name: str | None = None) -> list[HumanTask]:
+         process_name: str | None = None, refresh: bool = False) -> list[HumanTask]:
     """Make the open rows of `instance` match its ready manual tasks; returns the open rows.
 
     `ready` comes from `describe_ready`. New ready tasks get rows; rows whose task is no longer ready
     become completed (if the caller completed it: `completed` maps task uuid → username) or
     cancelled (a boundary event, a terminate, a cancelled branch). A brand-new instance has no rows
-    yet (`new_instance`), so nothing is read.
+    yet (`new_instance`), so nothing is read. `refresh` rewrites the rows that stay open from their
+    task (after the instance moved to another version of its model: name, form, role may differ);
+    a claimed task keeps its assignee.
     """
     completed = completed or {}
     ready = dict(ready)
@@ -146,7 +148,12 @@ def sync(session: Session, instance: ProcessInstance, ready: dict[str, dict[str,
         HumanTask.instance_id == instance.id, HumanTask.status.in_(OPEN_TASK))).all()
     for row in rows:
         if row.task_uuid in ready:
-            ready.pop(row.task_uuid)
+            columns = ready.pop(row.task_uuid)
+            if refresh:
+                for key, value in columns.items():
+                    if key != "assignee" or row.status != TaskStatus.CLAIMED.value:
+                        setattr(row, key, value)
+                row.process_name = process_name
             still_open.append(row)
             continue
         who = completed.get(row.task_uuid)

@@ -10,6 +10,7 @@ administrator to retry.
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from datetime import datetime
@@ -132,13 +133,17 @@ class Instances:
 
     def advance(self, s: Session, row: ProcessInstance, wf: BpmnWorkflow, actor: str, action: str,
                 payload: dict[str, Any], mutate: Mutation | None = None,
-                completed: dict[str, str] | None = None) -> None:
-        """Apply `mutate`, run engine steps to the next wait state, and save — all in `s`."""
+                completed: dict[str, str] | None = None, refresh_tasks: bool = False) -> None:
+        """Apply `mutate`, run engine steps to the next wait state, and save — all in `s`.
+
+        The audit event of the step names the elements it ran (`ran`), for the instance's timeline;
+        `refresh_tasks` rewrites the open task rows from their tasks (after a version change)."""
         if self.children is None:
             raise RuntimeError("Instances.children is not wired (see engine.kernel.runtime)")
         step = StepContext(session=s, actor=actor, now=self.clock.now(), _instance=row, _children=self.children)
         token = current_step.set(step)
         error: BaseException | None = None
+        started = time.time()  # SpiffWorkflow stamps state changes with time.time()
         try:
             with spiff_clock.using(self.clock):
                 if mutate is not None:
@@ -152,24 +157,32 @@ class Instances:
             ready = humantasks.describe_ready(wf, self.evaluator, row, step.now, self.lane_roles, lenient=True)
         finally:
             current_step.reset(token)
-        self._save(s, row, wf, actor, action, payload, error, completed, ready)
+        ran = elements_run_since(wf, started)
+        if ran:
+            payload = {**payload, "ran": ran}
+        self._save(s, row, wf, actor, action, payload, error, completed, ready, refresh_tasks)
         for fn in step._after_save:
             fn()
 
     def _save(self, s: Session, row: ProcessInstance, wf: BpmnWorkflow, actor: str, action: str,
               payload: dict[str, Any], error: BaseException | None, completed: dict[str, str] | None,
-              ready: dict[str, dict[str, Any]]) -> None:
+              ready: dict[str, dict[str, Any]], refresh_tasks: bool = False) -> None:
         now = self.clock.now()
         status = InstanceStatus(row.status)
         if error is not None:
             new_status = InstanceStatus.ERROR
-            row.error_message, row.error_element = describe_error(error)
+            message, element = describe_error(error)
+            if status is not InstanceStatus.ERROR or (message, element) != (row.error_message, row.error_element):
+                row.error_at = now  # a new failure; the same one again keeps its first moment
+            row.error_message, row.error_element = message, element
         elif wf.is_completed():
             new_status = InstanceStatus.COMPLETED
             row.completed_at = now
+        elif status is InstanceStatus.ERROR and wf.get_tasks(state=TaskState.ERROR):
+            new_status = InstanceStatus.ERROR  # a failed step is still there (e.g. the model changed): keep it
         else:
             new_status = InstanceStatus.RUNNING if status is InstanceStatus.ERROR else status
-            row.error_message = row.error_element = None
+            row.error_message = row.error_element = row.error_at = None
         move_status(row, status, new_status)
         waits = pending_events(wf)
         row.next_timer_at = earliest_timer(waits)
@@ -181,7 +194,8 @@ class Instances:
         row.updated_at = now
         s.flush()  # UPDATE … WHERE version = old: StaleDataError here means someone else won
         open_tasks = humantasks.sync(s, row, ready, now, completed, new_instance=self._first_save(s, row),
-                                     process_name=self.definitions.display_name(s, row.definition_id))
+                                     process_name=self.definitions.display_name(s, row.definition_id),
+                                     refresh=refresh_tasks)
         s.info.setdefault("open_tasks", {})[row.id] = open_tasks
         if messages_changed:  # the common step changes no subscription: no query at all
             self._sync_subscriptions(s, row, messages)
@@ -241,28 +255,36 @@ class Instances:
         one they have or had a task in, or they administer)."""
         with self.db.session() as s:
             row = s.get(ProcessInstance, instance_id)
-            if row is None or (actor is not None and not self._may_see(s, row, actor)):
+            if row is None or (actor is not None and not self.may_see(s, row, actor)):
                 raise NotFound(f"Không có hồ sơ quy trình số {instance_id}")
             return self.info(s, row)
 
     @staticmethod
-    def _may_see(s: Session, row: ProcessInstance, actor: Actor) -> bool:
+    def may_see(s: Session, row: ProcessInstance, actor: Actor) -> bool:
+        """Whether `actor` may look at an instance: administrators; its body's people; anyone who
+        has or had a task in it."""
         if actor.is_admin or (row.body_code is not None and row.body_code == actor.body_code):
             return True
         mine = humantasks.ever_visible_to(actor)
         return s.scalar(select(HumanTask.id).where(HumanTask.instance_id == row.id, mine).limit(1)) is not None
 
     def list(self, *, status: str | None = None, process_id: str | None = None, parent_id: int | None = None,
-             limit: int = 100) -> list[InstanceInfo]:
-        """Instances, newest first, optionally of one status, process or parent."""
+             body_code: str | None = None, limit: int = 100, offset: int = 0,
+             oldest_error_first: bool = False) -> list[InstanceInfo]:
+        """Instances, newest first (or the longest-failing first), optionally of one status, process,
+        parent or body."""
         with self.db.session() as s:
-            q = select(ProcessInstance).order_by(ProcessInstance.id.desc()).limit(limit)
+            order = (ProcessInstance.error_at, ProcessInstance.id) if oldest_error_first \
+                else (ProcessInstance.id.desc(),)
+            q = select(ProcessInstance).order_by(*order).limit(limit).offset(offset)
             if status:
                 q = q.where(ProcessInstance.status == status)
             if process_id:
                 q = q.where(ProcessInstance.process_id == process_id)
             if parent_id is not None:
                 q = q.where(ProcessInstance.parent_id == parent_id)
+            if body_code:
+                q = q.where(ProcessInstance.body_code == body_code)
             return [InstanceInfo.from_row(r) for r in s.scalars(q)]
 
     def data(self, instance_id: int) -> dict[str, Any]:
@@ -273,11 +295,27 @@ class Instances:
                 raise NotFound(f"Không có hồ sơ quy trình số {instance_id}")
             spec, subs = self.definitions.spec(s, row.definition_id)
             wf = self.serializer.load(row.state_json, spec, subs, self.script_engine)
+        return self.merged_data(wf)
+
+    @staticmethod
+    def merged_data(wf: BpmnWorkflow) -> dict[str, Any]:
+        """The data of a workflow as its next step sees it: every task's data, later changes winning."""
         merged: dict[str, Any] = dict(wf.data)
         done = TaskState.COMPLETED | TaskState.READY | TaskState.WAITING | TaskState.STARTED
         for task in sorted(wf.get_tasks(state=done), key=lambda t: t.last_state_change):
             merged.update(task.data)  # later changes win, across parallel branches too
         return merged
+
+
+MAX_RAN = 50  # elements named in one step's audit event
+
+
+def elements_run_since(wf: BpmnWorkflow, started: float) -> list[str]:
+    """Ids of the BPMN elements completed since `started` (a time.time() value), in order."""
+    done = [t for t in wf.get_tasks(state=TaskState.COMPLETED)
+            if t.last_state_change >= started and getattr(t.task_spec, "bpmn_id", None)]
+    done.sort(key=lambda t: t.last_state_change)
+    return [str(t.task_spec.bpmn_id) for t in done[:MAX_RAN]]
 
 
 def pending_events(wf: BpmnWorkflow) -> list[Any]:

@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -63,6 +64,7 @@ class ProcessInstance(Base):
     waiting_messages: Mapped[str | None] = mapped_column(String(1000))  # names, for a cheap "unchanged?" check
     error_message: Mapped[str | None] = mapped_column(Text)
     error_element: Mapped[str | None] = mapped_column(String(200))
+    error_at: Mapped[datetime | None]  # when the current error began (the error list's "since")
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"), index=True)
     child_group: Mapped[str | None] = mapped_column(String(200))
     body_code: Mapped[str | None] = mapped_column(String(100), index=True)
@@ -182,10 +184,42 @@ class User(Base):
     roles: Mapped[str] = mapped_column(String(400), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
+    title: Mapped[str | None] = mapped_column(String(200))  # chức vụ, as printed under a signature
+    signer: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # may sign documents
 
     @property
     def role_list(self) -> list[str]:
         return [r for r in self.roles.split(",") if r]
+
+
+class UserSession(Base):
+    """A login: the cookie carries a random token, the row its hash; a request is authenticated only
+    while its row is neither revoked nor expired, so logout, a password change and disabling the
+    account end sessions on the server."""
+
+    __tablename__ = "user_session"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    ended_by: Mapped[str | None] = mapped_column(String(40))  # logout | password | disabled | …
+
+
+class ProcessDraft(Base):
+    """A process being edited in the modeler, not deployed yet: one draft per process id."""
+
+    __tablename__ = "process_draft"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    process_id: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(400))
+    bpmn_xml: Mapped[str] = mapped_column(Text)
+    base_version: Mapped[int | None] = mapped_column(Integer)  # the deployed version it started from
+    updated_by: Mapped[str] = mapped_column(String(100))
+    updated_at: Mapped[datetime]
 
 
 class StoredBlob(Base):

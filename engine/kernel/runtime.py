@@ -12,13 +12,13 @@ from collections.abc import Mapping
 from contextlib import AbstractContextManager
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from argon2 import PasswordHasher
 from sqlalchemy.orm import Session
 
 from . import audit, spiff_clock
-from .accounts import Accounts, Actor
+from .accounts import Accounts, Actor, BodyName
 from .admin import Administration
 from .clock import Clock
 from .db import Database
@@ -26,14 +26,21 @@ from .definitions import DefinitionChecker
 from .deployment import Definitions
 from .errors import Problem
 from .expressions import SafeEvaluator
+from .inspection import Inspection
 from .instances import Instances
 from .journal import Journal
 from .messaging import Messages
+from .modeling import Modeling
 from .serialization import InstanceSerializer
 from .services import ServiceRegistry
 from .tasks import HumanTasks
 from .timers import Timers, TimerSweep
+from .versions import Versions
 from .views import DefinitionInfo, InstanceInfo, TaskInfo
+
+if TYPE_CHECKING:
+    from .inspection import InstanceDetail
+    from .versions import MigrationOutcome
 
 
 class ChithiEngine:
@@ -42,7 +49,8 @@ class ChithiEngine:
     def __init__(self, db: Database, clock: Clock, *, evaluator: SafeEvaluator, script_engine: Any,
                  services: ServiceRegistry, lane_roles: Mapping[str, str] | None = None,
                  workflows_dir: Path | None = None, cache_size: int = 512,
-                 password_hasher: PasswordHasher | None = None):
+                 password_hasher: PasswordHasher | None = None, known_roles: Mapping[str, str] | None = None,
+                 body_name: BodyName | None = None):
         self.db = db
         self.clock = clock
         self.evaluator = evaluator
@@ -50,7 +58,8 @@ class ChithiEngine:
         self.services = services
         self.serializer = InstanceSerializer()
         self.journal = Journal(db, clock)
-        self.accounts = Accounts(db, clock, password_hasher)
+        self.accounts = Accounts(self.journal, password_hasher, known_roles=known_roles, body_name=body_name)
+        self.body_name = body_name
         self.definitions = Definitions(self.journal, self.serializer, DefinitionChecker(evaluator, services),
                                        workflows_dir)
         self.instances = Instances(self.journal, self.definitions, self.serializer, script_engine, evaluator,
@@ -59,6 +68,9 @@ class ChithiEngine:
         self.tasks = HumanTasks(self.instances)
         self.timers = Timers(self.instances)
         self.admin = Administration(self.instances)
+        self.versions = Versions(self.instances)
+        self.inspection = Inspection(self.instances)
+        self.modeling = Modeling(self.definitions, services, dict(known_roles or {}), dict(lane_roles or {}))
         spiff_clock.install()
 
     def upgrade_schema(self) -> None:
@@ -167,21 +179,35 @@ class ChithiEngine:
 
     # ------------------------------------------------------------------ administration
 
-    def suspend(self, instance_id: int, actor: Actor) -> InstanceInfo:
+    def suspend(self, instance_id: int, actor: Actor, reason: str = "") -> InstanceInfo:
         """Hold an instance (administrators)."""
-        return self.admin.suspend(instance_id, actor)
+        return self.admin.suspend(instance_id, actor, reason)
 
-    def resume(self, instance_id: int, actor: Actor) -> InstanceInfo:
+    def resume(self, instance_id: int, actor: Actor, reason: str = "") -> InstanceInfo:
         """Let a suspended instance go on (administrators)."""
-        return self.admin.resume(instance_id, actor)
+        return self.admin.resume(instance_id, actor, reason)
 
     def terminate(self, instance_id: int, actor: Actor, reason: str = "") -> InstanceInfo:
         """Stop an instance for good (administrators)."""
         return self.admin.terminate(instance_id, actor, reason)
 
-    def retry(self, instance_id: int, actor: Actor) -> InstanceInfo:
+    def retry(self, instance_id: int, actor: Actor, reason: str = "") -> InstanceInfo:
         """Run the failed tasks of an instance in error again (administrators)."""
-        return self.admin.retry(instance_id, actor)
+        return self.admin.retry(instance_id, actor, reason)
+
+    def repair_and_retry(self, instance_id: int, actor: Actor, changes: dict[str, Any], removed: list[str],
+                         reason: str) -> InstanceInfo:
+        """Fix the data of an instance in error, then run it again (administrators)."""
+        return self.admin.repair_and_retry(instance_id, actor, changes, removed, reason)
+
+    def migrate_instances(self, actor: Actor, instance_ids: list[int], process_id: str, version: int,
+                          reason: str = "") -> list[MigrationOutcome]:
+        """Move instances to a newer version of their process, each when it can (administrators)."""
+        return self.versions.migrate(actor, instance_ids, process_id, version, reason)
+
+    def instance_detail(self, instance_id: int, actor: Actor) -> InstanceDetail:
+        """The instance page: diagram states, timeline, parent and children, data for administrators."""
+        return self.inspection.detail(instance_id, actor)
 
     def verify_audit(self) -> audit.ChainReport:
         """Check the whole audit chain."""

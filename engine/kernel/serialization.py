@@ -44,6 +44,11 @@ class InstanceSerializer:
         _InstanceOnlyConverter(BpmnWorkflow, registry)
         self._serializer = BpmnWorkflowSerializer(registry)
 
+    @property
+    def registry(self) -> Any:
+        """SpiffWorkflow's converter registry (compares specs when an instance changes version)."""
+        return self._serializer.registry
+
     def dump_spec(self, spec: Any, subprocess_specs: dict[str, Any]) -> str:
         """JSON of a process spec and the specs of its subprocesses / call activities."""
         s = self._serializer

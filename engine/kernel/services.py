@@ -115,9 +115,13 @@ ServiceFn = Callable[[StepContext, dict[str, Any]], Any]
 
 @dataclass
 class ServiceSpec:
+    """A registered service: its function, what it does, and the parameters a model may give it."""
+
     name: str
     fn: ServiceFn
     description: str = ""
+    title: str = ""  # the Vietnamese name the modeler shows
+    parameters: dict[str, str] = field(default_factory=dict)  # parameter name → what to give it
 
 
 class ServiceRegistry:
@@ -126,12 +130,19 @@ class ServiceRegistry:
     def __init__(self) -> None:
         self._services: dict[str, ServiceSpec] = {}
 
-    def register(self, name: str, fn: ServiceFn, *, description: str = "") -> ServiceFn:
-        """Register `fn` under `name`; a name is registered once."""
+    def register(self, name: str, fn: ServiceFn, *, description: str = "", title: str = "",
+                 parameters: dict[str, str] | None = None) -> ServiceFn:
+        """Register `fn` under `name` (once), with the Vietnamese `title` and the `parameters` the
+        modeler offers."""
         if name in self._services and self._services[name].fn is not fn:
             raise ValueError(f"service '{name}' is already registered")
-        self._services[name] = ServiceSpec(name, fn, description or (fn.__doc__ or "").strip())
+        self._services[name] = ServiceSpec(name, fn, description or (fn.__doc__ or "").strip(), title or name,
+                                           dict(parameters or {}))
         return fn
+
+    def specs(self) -> list[ServiceSpec]:
+        """Every registered service, by name."""
+        return [self._services[n] for n in self.names()]
 
     def names(self) -> list[str]:
         return sorted(self._services)

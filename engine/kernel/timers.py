@@ -99,6 +99,7 @@ class Timers:
                 move_status(row, InstanceStatus.RUNNING, InstanceStatus.ERROR)  # UPDATE … WHERE version = old
                 row.error_message = f"Không chạy được hẹn giờ: {message}"[:4000]
                 row.error_element, row.updated_at = element, self.clock.now()
+                row.error_at = row.updated_at
                 self.journal.record(s, "scheduler", "timer_failed", instance_id, {"error": message[:1000]})
         except ConflictError:  # someone else moved it meanwhile: theirs stands
             return False

@@ -70,6 +70,9 @@ class InstanceInfo:
     ref_type: str | None
     ref_id: int | None
     ready_tasks: list[TaskInfo] = field(default_factory=list)
+    error_at: datetime | None = None  # when the current error began
+    definition_id: int | None = None  # the deployed version it runs on
+    started_by: str | None = None
 
     @classmethod
     def from_row(cls, row: ProcessInstance, tasks: list[HumanTask] | None = None) -> InstanceInfo:
@@ -80,6 +83,7 @@ class InstanceInfo:
             error_message=row.error_message, error_element=row.error_element, parent_id=row.parent_id,
             body_code=row.body_code, ref_type=row.ref_type, ref_id=row.ref_id,
             ready_tasks=[TaskInfo.from_row(t) for t in (tasks or [])],
+            error_at=row.error_at, definition_id=row.definition_id, started_by=row.started_by,
         )
 
 
@@ -95,3 +99,4 @@ class DefinitionInfo:
     deployed_at: datetime
     source: str
     created: bool  # False when the same content was already deployed
+    deployed_by: str | None = None

@@ -1,5 +1,6 @@
-"""The office's roles plug into the engine: lane names of the models → the roles that do their work."""
+"""The office's roles plug into the engine: the roles accounts may hold, and the lane names of the
+models → the roles that do their work."""
 from ..kernel.features import Feature
-from .roles import LANE_ROLES
+from .roles import LANE_ROLES, ROLE_LABELS
 
-FEATURE = Feature("office", lane_roles=LANE_ROLES)
+FEATURE = Feature("office", lane_roles=LANE_ROLES, roles=ROLE_LABELS)
