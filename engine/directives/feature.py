@@ -2,4 +2,4 @@
 from ..kernel.features import Feature
 from .services import register
 
-FEATURE = Feature("directives", tables=("engine.directives.store",), services=register)
+FEATURE = Feature("directives", tables=("engine.directives.store", "engine.directives.issuers"), services=register)

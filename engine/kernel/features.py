@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from .forms import FormCheckFn
 from .services import ServiceRegistry
 
 
@@ -20,3 +21,4 @@ class Feature:
     tables: tuple[str, ...] = ()  # modules that declare its tables (imported before the schema is used)
     services: Callable[[ServiceRegistry], None] | None = None  # registers its service tasks
     lane_roles: Mapping[str, str] = field(default_factory=dict)  # lane name in a model → role code
+    form_checks: tuple[FormCheckFn, ...] = ()  # checks of a task submission before it completes
