@@ -10,7 +10,7 @@ from typing import Any
 from engine.directives.life import directive_summary, import_directive, list_visible
 from engine.kernel.accounts import Actor
 from engine.kernel.resources import workflows_dir
-from engine.registers.numbering import load_reference_data
+from engine.directives.reference import load_reference_data
 
 DEMO_PASSWORD = "chithi-demo"
 DEMO_BODY = "LS.UBND"

@@ -179,6 +179,9 @@ def receive_incoming(engine, values: dict[str, Any], upload: IncomingFile | None
     require_import(actor, receiver_code)
     if not receiver_code:
         raise FormError([FieldProblem("receiver", "tài khoản chưa gắn với cơ quan nào; báo quản trị hệ thống")])
+    from .life import ensure_deployed
+
+    ensure_deployed(engine)
     today = local_date(engine.clock.now())
     problems: list[FieldProblem] = []
     try:
@@ -199,9 +202,6 @@ def receive_incoming(engine, values: dict[str, Any], upload: IncomingFile | None
             problems += exc.fields
     if problems or clean is None:
         raise FormError(problems)
-    from .life import ensure_deployed
-
-    ensure_deployed(engine)
     with engine.transaction() as s:
         return _register(engine, s, clean, upload, mime, actor, receiver_code, receiver, today)
 

@@ -77,7 +77,11 @@ def _check_national(data: dict) -> dict:
 
 
 def ensure_deployed(engine) -> None:
-    """Deploy workflows/ when a directive process is missing (idempotent)."""
+    """Deploy workflows/ when a directive process is missing, and load the reference data (the
+    directory, Party terms, issuers) when the database has none (idempotent)."""
+    from .reference import ensure_reference_data
+
+    ensure_reference_data(engine)
     with engine.db.session() as s:
         try:
             for pid in PROCESSES:
@@ -112,7 +116,7 @@ def import_directive(engine, source: Path | str | dict, *, actor: Actor,
     directive = directive_from_dict(validate_directive_data(data))
     require_import(actor, directive.issuer_code)
     issued = _issued_elsewhere(directive)
-    ensure_deployed(engine)
+    ensure_deployed(engine)  # before the checks: they read the directory
     with engine.transaction() as s:
         _refuse_imported(s, directive, engine.clock)
         did = create_directive(s, directive, actor=username, clock=engine.clock,

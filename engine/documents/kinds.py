@@ -136,7 +136,7 @@ def build_context(kind: str, directive: Directive, **extra: Any) -> DocumentCont
 
 
 MAX_FILE_NAME = 150
-SHORT_SUBJECT = 60
+SHORT_SUBJECT = 90
 UNSAFE = '\\/:*?"<>|\n\r\t'
 
 

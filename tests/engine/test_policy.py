@@ -38,7 +38,8 @@ def test_intake_is_for_the_receivers_own_records_clerk(workflow_engine):
         import_directive(workflow_engine, start, actor=person("records_clerk", "CT.TU"))
     with pytest.raises(PermissionDenied):
         import_directive(workflow_engine, start, actor=person("body_officer", "LS.UBND"))
-    assert import_directive(workflow_engine, start, actor=person("records_clerk", "LS.UBND"))[0] is None
+    did, instance_id = import_directive(workflow_engine, start, actor=person("records_clerk", "LS.UBND"))
+    assert did == 1 and workflow_engine.get_instance(instance_id).process_id == "directive_intake"
 
 
 def test_a_draft_is_rewritten_only_by_its_issuers_people(workflow_engine):
