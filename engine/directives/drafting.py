@@ -232,8 +232,10 @@ def post_editor(engine, directive_id: int | None, posted: Mapping[str, Any], op:
             notes.append(_apply_preset(s, form, profile, op.partition(":")[2]))
         elif op == "from_assignments":
             notes.append(_from_assignments(s, form))
+        elif op == "add_bodies":
+            notes.append(_add_bodies(s, form, str(_one(posted.get("new_recipients")) or "")))
         elif op == "reuse":
-            notes += _reuse(s, form, profile, str(posted.get("reuse_from") or ""), on, actor)
+            notes += _reuse(s, form, profile, str(_one(posted.get("reuse_from")) or ""), on, actor)
         elif op == "save_preset":
             lines = [{"text": r.text, "code": r.code} for r in form.recipients]
             try:
@@ -256,7 +258,8 @@ def post_editor(engine, directive_id: int | None, posted: Mapping[str, Any], op:
         from .services import route_of
 
         try:
-            new_id, _instance = import_directive(engine, directive_to_dict(created), actor=actor, route=route_of(created))
+            new_id, _instance = import_directive(engine, directive_to_dict(created), actor=actor,
+                                                 route=route_of(created))
         except FormError as exc:
             view.problems = {field_of(p.field, {}): p.message for p in exc.fields}
             view.problem_list = [p.message for p in exc.fields]
@@ -277,6 +280,23 @@ def _apply_preset(s: Session, form: EditorForm, profile: Profile, preset_id: str
     added = [line for line in preset.lines if (line.get("code") or line["text"]) not in have]
     form.recipients += [RecipientForm(line["text"], line.get("code") or "") for line in added]
     return f"Đã thêm {len(added)} dòng Nơi nhận từ danh sách «{preset.name}»."
+
+
+def _one(value: Any) -> Any:
+    return value[0] if isinstance(value, (list, tuple)) and value else value
+
+
+def _add_bodies(s: Session, form: EditorForm, codes_text: str) -> str:
+    from .editor import RecipientForm
+    from .services import split_codes
+
+    codes = split_codes(codes_text)[:50]
+    names = {b.code: printed_name(b) for b in s.scalars(select(Body).where(Body.code.in_(codes)))} if codes else {}
+    have = {r.code for r in form.recipients if r.code}
+    form.recipients = [r for r in form.recipients if r.text.strip() or r.code]
+    added = [c for c in codes if c in names and c not in have]
+    form.recipients += [RecipientForm(names[c], c) for c in added]
+    return f"Đã thêm {len(added)} cơ quan vào Nơi nhận." if added else "Chọn cơ quan trong ô tìm kiếm để thêm."
 
 
 def _from_assignments(s: Session, form: EditorForm) -> str:
@@ -336,6 +356,18 @@ def draft_docx(engine, directive_id: int, actor: Actor | None) -> bytes:
         return render_document(kind, context, template_bytes=DocumentStore().active_template(s, kind, d.side.value))
 
 
+def draft_file(engine, directive_id: int, actor: Actor | None) -> tuple[str, bytes]:
+    """(file name, .docx bytes) of the draft as it stands, named as offices name files."""
+    from ..documents.kinds import file_name
+
+    data = draft_docx(engine, directive_id, actor)
+    with engine.db.session() as s:
+        row, d = store.get_directive(s, directive_id)
+    if row.issued_on is not None:
+        return file_name("directive_final", d, number_text=d.number_text), data
+    return file_name("directive_draft", d, detail=f"lần {d.draft_number}" if d.draft_number else None), data
+
+
 def draft_preview(engine, directive_id: int, actor: Actor | None) -> str:
     """The draft as it stands, as the HTML preview of its .docx."""
     return preview_html(draft_docx(engine, directive_id, actor))
@@ -387,3 +419,23 @@ def respond(engine, directive_id: int, comment_id: int, kind: str, text: str, ac
         require_edit_draft(actor, row)
         store.respond_to_comment(s, directive_id, comment_id, kind=kind, text=text, actor=actor.username,
                                  now=engine.clock.now())
+
+
+VERSION_REASONS = {"created": "Tạo hồ sơ", "saved": "Lưu dự thảo", "instrument": "Chọn hình thức văn bản",
+                   "draft_round": "Trình dự thảo", "signature": "Ghi người ký", "issued": "Cấp số, ban hành",
+                   "migrated": "Trạng thái khi nâng cấp"}
+
+
+def versions_view(engine, directive_id: int, actor: Actor | None) -> list[dict]:
+    """Every kept version of the directive, newest first: {version, reason, who, at}."""
+    with engine.db.session() as s:
+        row, _d = _load(s, directive_id, actor) if actor is not None else store.get_directive(s, directive_id)
+        people: dict[str, str] = {}
+        out = []
+        for v in reversed(store.versions_of(s, directive_id)):
+            if v.saved_by not in people:
+                account = engine.accounts.get(v.saved_by)
+                people[v.saved_by] = account.full_name if account and account.full_name else v.saved_by
+            out.append({"version": v.version, "reason": VERSION_REASONS.get(v.reason, v.reason),
+                        "who": people[v.saved_by], "at": v.saved_at, "current": v.version == row.version})
+        return out

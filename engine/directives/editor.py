@@ -199,7 +199,7 @@ def parse_form(posted: Mapping[str, Any]) -> EditorForm:
         if name in getattr(target, "__dataclass_fields__", {}) and name != "items":
             current = getattr(target, name)
             setattr(target, name, one(str(key)) not in ("", "off") if isinstance(current, bool) else one(str(key)))
-    for (n, j), item in sorted(items.items()):
+    for (n, _j), item in sorted(items.items()):
         sections[n].items.append(item)
     form.sections = [sections[n] for n in sorted(sections)]
     form.rows = [rows[n] for n in sorted(rows)]
@@ -397,7 +397,8 @@ def field_of(path: str, fields: Mapping[str, str]) -> str:
     """The editor field of a description path ("$.assignments[3].cycle.until" → "a-1-lead")."""
     best = ""
     for prefix in fields:
-        if (path == prefix or path.startswith(prefix + ".") or path.startswith(prefix + "[")) and len(prefix) > len(best):
+        inside = path == prefix or path.startswith(prefix + ".") or path.startswith(prefix + "[")
+        if inside and len(prefix) > len(best):
             best = prefix
     return fields.get(best, "form")
 

@@ -39,12 +39,13 @@ DOCUMENT_TYPES = {"Chỉ thị": "CT", "Công điện": "CĐ", "Quyết định"
 # The fields of the intake page (and of a national-only description), converted by the engine's one
 # form rule so the page and the API read dates and numbers the same way.
 INCOMING_FIELDS = parse_form("""
-- name: sender
-  label: Cơ quan ban hành
-  required: true
 - name: sender_code
-  label: Mã cơ quan ban hành trong danh mục
+  label: Tìm cơ quan ban hành trong danh mục
   widget: body
+  help: Chọn để điền tên cơ quan; cơ quan không có trong danh mục thì gõ tên ở ô dưới.
+- name: sender
+  label: Cơ quan ban hành (tên in trên văn bản)
+  required: true
 - name: document_type
   label: Tên loại văn bản
   type: choice
@@ -299,3 +300,32 @@ def incoming_file(engine, entry_id: int, actor: Actor | None) -> tuple[IncomingE
         content = DocumentStore().file_content(s, entry.file_sha256)
         s.expunge(entry)
         return entry, content
+
+
+def incoming_view(engine, directive_id: int, actor: Actor | None) -> dict | None:
+    """The national document a directive answers, as its pages show it (None when there is none or
+    `actor` may not read it): citation, arrival, the leader's assignment, the file."""
+    from ..registers import incoming_for_directive
+    from .policy import may_read_incoming
+
+    with engine.db.session() as s:
+        entry = incoming_for_directive(s, directive_id)
+        if entry is None or not may_read_incoming(actor, entry):
+            return None
+        return {"entry_id": entry.id, "document_type": entry.document_type or "Văn bản",
+                "number_symbol": entry.number_symbol, "document_date": entry.document_date, "sender": entry.sender,
+                "subject": entry.subject, "arrival_number": entry.arrival_number, "received_on": entry.received_on,
+                "urgency": entry.urgency, "lead": entry.handling_unit_name or entry.handling_unit,
+                "partners": [u.get("name") or u.get("code") for u in entry.partner_units or []],
+                "deadline": entry.deadline, "instruction": entry.instruction, "assigned_by": entry.assigned_by,
+                "assigned_on": entry.assigned_on, "file_name": entry.file_name, "file_type": entry.file_type,
+                "file_size": entry.file_size, "is_pdf": entry.file_type == PDF_MIME,
+                "is_docx": entry.file_type == DOCX_MIME}
+
+
+def incoming_preview(engine, entry_id: int, actor: Actor | None) -> str | None:
+    """An arrived .docx as HTML (a PDF is shown by the browser itself); None for a PDF."""
+    from ..documents import preview_html
+
+    entry, content = incoming_file(engine, entry_id, actor)
+    return preview_html(content) if entry.file_type == DOCX_MIME else None

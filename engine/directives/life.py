@@ -29,7 +29,7 @@ from ..kernel.accounts import Actor
 from ..kernel.calendar import local_date
 from ..kernel.errors import FieldProblem, FormError, NotFound
 from ..model.codec import directive_from_dict, directive_to_dict
-from ..model.directive import Directive, Side, directive_date
+from ..model.directive import Directive, Side, directive_date, number_text
 from ..model.loader import validate_directive_data
 from .checks import directory_problems
 from .policy import is_issuing_reader, may_read_document, reader_scope, require_import, scope_allows, visible_directives
@@ -236,20 +236,24 @@ def directive_summary(engine, directive_id: int, actor=None) -> dict:
             raise NotFound(f"không có chỉ thị id={row.id}")
         documents = [_document_json(doc) for doc in reversed(DocumentStore().for_directive(s, directive_id))
                      if scope_allows(scope, doc)]
+        printed = number_text(row.side, row.number, row.symbol) if row.number is not None else None
         if not scope.full:
             return {"id": row.id, "stage": row.stage, "number": row.number, "symbol": row.symbol,
+                    "number_text": printed,
                     "subject": row.subject, "issued_on": row.issued_on.isoformat() if row.issued_on else None,
                     "scope": scope.kind, "assignments": [_assignment_json(a) for a in scope.assignments],
                     "documents": documents}
         return {
             "id": row.id, "stage": row.stage, "side": row.side, "instrument": row.instrument,
-            "number": row.number, "symbol": row.symbol,
+            "number": row.number, "symbol": row.symbol, "number_text": printed, "issuer_name": d.issuer_name,
             "issued_on": row.issued_on.isoformat() if row.issued_on else None,
             "subject": row.subject, "issuer_code": row.issuer_code, "national_ref": row.national_ref,
             "instance_id": row.instance_id, "version": row.version,
             "signature": {"authority": d.signature.authority, "title": d.signature.title, "name": d.signature.name},
             "assignments": [_assignment_json(a) for a in assignments_of(s, directive_id)],
-            "comments": [{"stage": c.stage, "actor": c.actor, "at": c.at.isoformat(), "text": c.text}
+            "comments": [{"stage": c.stage, "actor": c.actor, "at": c.at.isoformat(), "text": c.text,
+                          "body_code": c.body_code, "version": c.version, "response_kind": c.response_kind,
+                          "response": c.response}
                          for c in list_comments(s, directive_id)],
             "documents": documents,
         }
@@ -279,6 +283,7 @@ def list_visible(engine, actor, *, limit: int = 100) -> list[dict]:
     query = query.order_by(DirectiveRow.created_at.desc(), DirectiveRow.id.desc()).limit(limit)
     with engine.db.session() as s:
         return [{"id": r.id, "stage": r.stage, "number": r.number, "symbol": r.symbol, "subject": r.subject,
+                 "number_text": number_text(r.side, r.number, r.symbol) if r.number is not None else None,
                  "issued_on": r.issued_on.isoformat() if r.issued_on else None, "issuer_code": r.issuer_code,
                  "full": is_issuing_reader(actor, r.issuer_code)}
                 for r in s.scalars(query)]
