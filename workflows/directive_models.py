@@ -140,7 +140,7 @@ INTAKE = Model(
     [
         Node("Start_received", "start", "Văn bản đến đã vào sổ", RECORDS, 0),
         Node("Task_assign", "user", "Cho ý kiến chỉ đạo, giao đơn vị chủ trì", LEADER, 1,
-             doc="Đọc văn bản đến (xem trước hoặc tải về ở trên), giao đơn vị chủ trì tham mưu, các đơn vị phối "
+             doc="Đọc văn bản đến (bên trái; tải về nếu cần), giao đơn vị chủ trì tham mưu, các đơn vị phối "
                  "hợp, thời hạn giải quyết và cho ý kiến chỉ đạo (bút phê). Phiếu giải quyết văn bản đến được "
                  "lập theo ý kiến này.",
              props={"body": 'receiver["issuer_code"]', "due": q("P2D")},
@@ -317,7 +317,7 @@ LIFE = Model(
         Node("Service_choose", "service", "Ghi hình thức văn bản", HEAD, 4, service="choose_instrument",
              result="directive", params={"route": "route"}),
         Node("Task_draft", "user", "Soạn thảo dự thảo", CLERK, 5, props={**ISSUER_BODY, "due": q("P5D")},
-             doc="Viết (hoặc sửa) dự thảo trong trình soạn thảo ở trên: trích yếu, căn cứ, các mục, bảng giao "
+             doc="Viết (hoặc sửa) dự thảo trong trình soạn thảo bên trái: trích yếu, căn cứ, các mục, bảng giao "
                  "nhiệm vụ, Nơi nhận và người ký; mỗi lần lưu là một phiên bản, bản xem trước cập nhật theo. "
                  "Nếu dự thảo bị trả lại, ý kiến trả lại hiện bên cạnh trình soạn thảo. Khi xong, hoàn thành "
                  "việc này để trình, hoặc gửi lấy ý kiến các cơ quan trước khi trình.",
@@ -349,7 +349,7 @@ LIFE = Model(
              service="collect_consultation", result="consultation_comments"),
         Node("Task_absorb", "user", "Tiếp thu, giải trình ý kiến góp ý", CLERK, 12, dy=-45, props=ISSUER_BODY,
              doc="Đọc ý kiến góp ý của các cơ quan (cơ quan không trả lời đúng hạn được ghi là không có ý "
-                 "kiến); với từng ý kiến, ghi tiếp thu hay giải trình trong bảng ở trên và sửa dự thảo theo. "
+                 "kiến); với từng ý kiến, ghi tiếp thu hay giải trình trong bảng bên trái và sửa dự thảo theo. "
                  "Khi hoàn thành, bản tổng hợp, tiếp thu, giải trình được lập thành văn bản.",
              form="""
 - name: note

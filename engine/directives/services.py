@@ -340,7 +340,6 @@ def issue_number(call: StepContext, params: dict) -> dict:
         recipients=[r.text for r in d.recipients if not r.is_archive], issuer_symbol=d.issuer_symbol,
         drafting_unit=d.drafting_unit, now=call.now,
         **register_contents(d, person_name(call, call.actor), on))
-    store.update_directive(call.session, did, replace(d, draft_number=None), call.actor, call.now, reason="issued")
     store.mark_issued(call.session, did, number=entry.number, issued_on=on, outgoing_entry_id=entry.id,
                       actor=call.actor, now=call.now)
     return {"entry_id": entry.id, "number": entry.number, "number_text": entry.number_text,

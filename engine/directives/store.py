@@ -271,7 +271,7 @@ def mark_issued(session: Session, directive_id: int, *, number: int, issued_on: 
                 outgoing_entry_id: int | None, actor: str, now: datetime) -> DirectiveRow:
     """Write the number and date given by the register into the held directive (stage "issued")."""
     row, directive = get_directive(session, directive_id)
-    directive.number, directive.issued_on = number, issued_on
+    directive.number, directive.issued_on, directive.draft_number = number, issued_on, None
     _copy_header(row, directive)
     row.outgoing_entry_id, row.stage = outgoing_entry_id, "issued"
     row.updated_by, row.updated_at = actor, now

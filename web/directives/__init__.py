@@ -26,8 +26,8 @@ FEATURE = WebFeature(
         TaskPanel("directives/_absorb_panel.html", panels.absorb_panel),
         TaskPanel("directives/_consulted_panel.html", panels.consulted_panel),
         TaskPanel("directives/_preview_panel.html", panels.preview_panel),
-        TaskPanel("directives/_task_panel.html", panels.summary_panel),
         TaskPanel("directives/_changes_panel.html", panels.changes_panel),
+        TaskPanel("directives/_task_panel.html", panels.summary_panel),
     ),
     task_outcome=panels.task_outcome,
 )
