@@ -36,6 +36,7 @@ from .policy import is_issuing_reader, may_read_document, reader_scope, require_
 from .store import DirectiveRow, assignments_of, create_directive, directive_ref, get_directive_row
 
 NATIONAL_FIELDS = ("number", "symbol", "issuer", "date")
+NATIONAL_KEYS = {"sender": "issuer", "sender_code": "issuer_code", "document_date": "date"}  # intake field → key
 RECEIVER_FIELDS = ("issuer_code", "issuer_name", "issuer_symbol", "place")
 PROCESSES = ("directive_life", "directive_intake", "directive_consultation", "directive_followup")
 
@@ -110,13 +111,17 @@ def import_directive(engine, source: Path | str | dict, *, actor: Actor,
         from .intake import national_values, receive_incoming
 
         start = _check_national(data)
-        require_import(actor, start["receiver"]["issuer_code"])
+        require_import(actor, start["receiver"]["issuer_code"], describe=body_namer(engine))
         values = national_values(start["national"], local_date(engine.clock.now()))
-        return receive_incoming(engine, values, None, actor=actor, receiver=start["receiver"], require_file=False)
+        try:
+            return receive_incoming(engine, values, None, actor=actor, receiver=start["receiver"], require_file=False)
+        except FormError as exc:  # named as the description names them
+            raise FormError([FieldProblem(f"$.national.{NATIONAL_KEYS.get(p.field, p.field)}", p.message)
+                             for p in exc.fields]) from None
     directive = directive_from_dict(validate_directive_data(data))
-    require_import(actor, directive.issuer_code)
-    issued = _issued_elsewhere(directive)
     ensure_deployed(engine)  # before the checks: they read the directory
+    require_import(actor, directive.issuer_code, describe=body_namer(engine))
+    issued = _issued_elsewhere(directive)
     with engine.transaction() as s:
         _refuse_imported(s, directive, engine.clock)
         did = create_directive(s, directive, actor=username, clock=engine.clock,
@@ -128,6 +133,18 @@ def import_directive(engine, source: Path | str | dict, *, actor: Actor,
                                       body_code=directive.issuer_code, ref=directive_ref(did))
         get_directive_row(s, did).instance_id = row.id
         return did, row.id
+
+
+def body_namer(engine):
+    """A function naming a directory body by its name (its code when the directory does not know it)."""
+    from ..directory.models import Body
+
+    def name(code: str) -> str:
+        with engine.db.session() as s:
+            body = s.get(Body, code) if code else None
+            return body.name if body is not None else code
+
+    return name
 
 
 def import_hash(d: Directive) -> str:

@@ -21,6 +21,7 @@ Reading, the rule behind the summary, the lists and document access:
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import ColumnElement, exists, func, select
@@ -49,13 +50,16 @@ def may_import(actor: Actor | None, issuer_code: str | None = None) -> bool:
     return issuer_code is None or issuer_code == actor.body_code
 
 
-def require_import(actor: Actor | None, issuer_code: str | None = None) -> None:
-    """PermissionDenied, saying why, unless `actor` may import a directive of `issuer_code`."""
+def require_import(actor: Actor | None, issuer_code: str | None = None,
+                   describe: Callable[[str], str] | None = None) -> None:
+    """PermissionDenied, saying why, unless `actor` may import a directive of `issuer_code`;
+    `describe` names a body for the message (its directory name rather than its code)."""
     if may_import(actor, issuer_code):
         return
     if actor is not None and IMPORT_ROLES & set(actor.roles) and actor.body_code:
-        raise PermissionDenied(f"Bạn thuộc {actor.body_code}, không được tạo chỉ thị của cơ quan khác "
-                               f"({issuer_code})")
+        name = describe or (lambda code: code)
+        raise PermissionDenied(f"Bạn thuộc {name(actor.body_code)}, không được tạo chỉ thị của cơ quan khác "
+                               f"({name(issuer_code or '')})")
     raise PermissionDenied("Chỉ chuyên viên, văn thư hoặc lãnh đạo đơn vị của cơ quan ban hành được nhập chỉ thị")
 
 

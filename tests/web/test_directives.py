@@ -19,7 +19,7 @@ def _login(auth, engine, username):
 def test_task_page_shows_the_return_comments_newest_first_with_the_documents(engine, client, auth):
     directive_id = drafted(engine)
     act(engine, "truongphong", "Task_head_review", {"decision": "return", "comment": "Làm rõ mục 2 <b>ngay</b>."})
-    act(engine, "chuyenvien", "Task_draft", {"draft_summary": "Đã sửa mục 2."})
+    act(engine, "chuyenvien", "Task_draft", {"note": "Đã sửa mục 2."})
     act(engine, "truongphong", "Task_head_review", {"decision": "return", "comment": "Bổ sung Nơi nhận."})
     task = ready_task(engine, "chuyenvien", "Task_draft")
     assert directive_of(task) == directive_id
@@ -152,8 +152,8 @@ def test_seed_is_idempotent_and_gives_truongphong_the_first_directive_task(engin
 def test_a_consulted_body_sees_the_header_and_the_draft_but_no_comments_in_the_task_panel(engine, client, auth):
     drafted(engine)
     act(engine, "truongphong", "Task_head_review", {"decision": "return", "comment": "Nội bộ: sửa mục 3."})
-    act(engine, "chuyenvien", "Task_draft", {"draft_summary": "Lần 2.", "consult": True,
-                                             "consult_bodies": "LS.SGDDT", "consult_days": 3})
+    act(engine, "chuyenvien", "Task_draft", {"note": "Lần 2.", "consult": True,
+                                             "consult_bodies": "LS.SGDDT", "consult_deadline": "2024-05-23"})
     task = ready_task(engine, "donvi", "Task_give_opinion")  # Sở GD&ĐT is consulted and assigned
     assert directive_of(task)
     _login(auth, engine, "donvi")
@@ -168,13 +168,14 @@ def test_a_consulted_body_sees_the_header_and_the_draft_but_no_comments_in_the_t
 def test_import_page_with_a_national_only_description_starts_at_intake(engine, client, auth):
     _login(auth, engine, "chuyenvien")
     token = csrf_token_of(client.get("/directives/new").get_data(as_text=True))
-    national = ("national: {number: '15', symbol: CT-TTg, issuer: Thủ tướng Chính phủ, date: 2024-05-16}\n"
+    national = ("national: {number: '15', symbol: CT-TTg, issuer: Thủ tướng Chính phủ, date: 2024-05-16, "
+                "subject: về tổ chức Kỳ thi năm 2024}\n"
                 "receiver: {issuer_code: LS.UBND, issuer_name: UBND TỈNH LẠNG SƠN, issuer_symbol: UBND,"
                 " place: Lạng Sơn}\n")
     response = client.post("/directives/new", data={"text": national, "csrf_token": token}, follow_redirects=True)
     html = response.get_data(as_text=True)
-    assert response.status_code == 200 and "Đã tiếp nhận chỉ thị cấp trên" in html
-    assert "Vào sổ văn bản đến" in html  # the intake's first task, shown on the instance page
+    assert response.status_code == 200 and "Đã vào sổ văn bản đến số 1" in html
+    assert "Tiếp nhận văn bản đến" in html and "Chỉ thị số 15/CT-TTg" in html  # the directive answering it
 
 
 def test_a_clerk_of_another_province_cannot_import_through_the_page_or_the_api(engine, client, auth):
@@ -191,7 +192,7 @@ def test_a_clerk_of_another_province_cannot_import_through_the_page_or_the_api(e
     page = client.get("/directives/new")
     response = client.post("/directives/new", data={"text": cantho, "csrf_token": csrf_token_of(page.get_data(as_text=True))})
     html = response.get_data(as_text=True)
-    assert response.status_code == 403 and "CT.TU" in html and "Ban Thường vụ Thành ủy" in html
+    assert response.status_code == 403 and "Thành ủy Cần Thơ" in html and "Ban Thường vụ Thành ủy" in html
     api = client.post("/api/directives", data=json.dumps(yaml.safe_load(cantho), default=str),
                       content_type="application/json", headers={"X-Requested-With": "test"})
     assert api.status_code == 403 and api.get_json()["error"] == "forbidden"

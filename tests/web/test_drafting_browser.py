@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pytest
@@ -59,7 +59,7 @@ class Walk:
     number_text: str
     authority: str
     side: str
-    expected_body: list[str] = field(default_factory=list)
+    document_type: str = "Chỉ thị"
 
 
 STATE = Walk(
@@ -128,7 +128,7 @@ PARTY = Walk(
     consult_searches=[("so y te", "Sở Y tế thành phố Cần Thơ"), ("noi vu", "Sở Nội vụ thành phố Cần Thơ")],
     sign_task="Ban Thường vụ cho ý kiến, ký (T/M BAN THƯỜNG VỤ)", signer_label="T/M BAN THƯỜNG VỤ / PHÓ BÍ THƯ — Phạm Văn Hiếu",
     revision_section=0, revision_text="Báo cáo kết quả về Ban Thường vụ Thành ủy trước ngày 10/7/2026.",
-    number_text="01-CT/TU", authority="T/M BAN THƯỜNG VỤ", side="party")
+    number_text="01-CT/TU", authority="T/M BAN THƯỜNG VỤ", side="party", document_type="Hướng dẫn")
 
 START = datetime(2026, 5, 11, 2, 0, tzinfo=UTC)  # Monday 11/5/2026, 9:00 in Vietnam
 
@@ -274,6 +274,7 @@ def walk_directive(walk: Walk, office, browser, camera) -> None:
     b.set("#f-symbol", walk.national_symbol)
     b.set("#f-document_date", "05/05/2026")
     b.set("#f-subject", walk.national_subject)
+    b.find(f"#f-document_type option[value='{walk.document_type}']").click()
     b.find("input[name='urgency'][value='khan']").click()
     b.find("#f-file").send_keys(_write_pdf(walk))
     camera("intake-form")
@@ -313,7 +314,8 @@ def walk_directive(walk: Walk, office, browser, camera) -> None:
     b.flash("Đã đề xuất hình thức văn bản")
     b.open_task("Soạn thảo dự thảo", "drafting-task-first-open")
     assert b.find("#ed-subject").get_attribute("value").startswith(walk.subject_start)
-    assert f"số {walk.national_number}/{walk.national_symbol} ngày 5/5/2026" in b.find("#ed-legal").get_attribute("value")
+    legal = b.find("#ed-legal").get_attribute("value")
+    assert f"Thực hiện {walk.document_type} số {walk.national_number}/{walk.national_symbol} ngày 5/5/2026" in legal
     assert "Giao chủ trì tham mưu" not in b.find("#ed-preamble").get_attribute("value")  # the instruction stays one
 
     # 4. The draft: pasted from Word into three sections, the assignment table, Nơi nhận from a preset.

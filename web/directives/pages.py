@@ -120,10 +120,15 @@ def new():
     except PermissionDenied as exc:  # another issuer's directive: say so, keep the text
         return render_template("directives/new.html", text=request.form.get("text", ""), alert=str(exc),
                                problems=[]), exc.http_status
-    if directive_id is None:
-        flash(f"Đã tiếp nhận chỉ thị cấp trên (hồ sơ #{instance_id}); văn thư vào sổ văn bản đến.", "success")
-        return redirect(url_for("tasks.instance_page", instance_id=instance_id))
-    flash(f"Đã nhập chỉ thị #{directive_id} và bắt đầu soạn thảo.", "success")
+    summary = directive_summary(get_engine(), directive_id, actor=actor)
+    if summary["stage"] == "intake":
+        incoming = incoming_view(get_engine(), directive_id, actor) or {}
+        flash(f"Đã vào sổ văn bản đến số {incoming.get('arrival_number', '')} và trình lãnh đạo cho ý kiến chỉ đạo.",
+              "success")
+    elif summary.get("number_text"):
+        flash(f"Đã nhập {summary['number_text']} (đã ban hành) và bắt đầu theo dõi thực hiện.", "success")
+    else:
+        flash(f"Đã nhập chỉ thị (dự thảo #{directive_id}) và bắt đầu soạn thảo.", "success")
     return redirect(url_for("directives.show", directive_id=directive_id))
 
 

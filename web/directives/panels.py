@@ -41,8 +41,7 @@ class Names:
 
 
 def _directive(task):
-    return directive_of(task) if task.process_id in ("directive_life", "directive_intake",
-                                                      "directive_consultation") else None
+    return directive_of(task)
 
 
 def _widgets(directive_id: int, actor) -> dict:
