@@ -22,7 +22,7 @@ from ..model.pasting import split_pasted
 from .issuers import signer_key
 
 MAX_SECTIONS, MAX_ITEMS, MAX_ROWS, MAX_RECIPIENTS = 60, 60, 300, 300  # bounds on what one post may build
-FREQUENCY_CHOICES = ("", "once", "weekly", "monthly", "quarterly")
+FREQUENCY_CHOICES = ("", "once", "weekly", "monthly", "quarterly", "days")
 INSTRUMENTS = {"CT": "Chỉ thị", "KH": "Kế hoạch", "CĐ": "Công điện", "CV": "Công văn"}
 EVERYONE_DEFAULT = "Các cấp ủy, chính quyền, cơ quan, đơn vị"
 
@@ -59,6 +59,11 @@ class RowForm:
     until: str = ""
     final_due: str = ""
     report_to: str = ""  # directory code
+    every_days: str = ""  # frequency "days": a report every n days (descriptions may have it)
+    # When to remind, chase and escalate (days): kept as the description had them.
+    remind: str = ""
+    chase: str = ""
+    escalate: str = ""
 
 
 @dataclass
@@ -135,9 +140,12 @@ def _row(a: Assignment, everyone: bool) -> RowForm:
     return RowForm(
         section_ref=a.section_ref or "", everyone=everyone, everyone_name=a.body_name if everyone else "",
         lead=a.body_code or "" if not everyone else "", tasks=_text(a.tasks), deadline=_iso(a.deadline),
-        frequency="" if cycle is None else cycle.kind if cycle.kind in FREQUENCY_CHOICES else "weekly",
+        frequency="" if cycle is None else cycle.kind,
         start=_iso(cycle.start if cycle else None), until=_iso(cycle.until if cycle else None),
-        final_due=_iso(cycle.final_due if cycle else None), report_to=a.report_to_code or "")
+        final_due=_iso(cycle.final_due if cycle else None), report_to=a.report_to_code or "",
+        every_days=str(cycle.every_days or "") if cycle else "",
+        remind=str(cycle.remind_days_before) if cycle else "", chase=str(cycle.chase_after_days) if cycle else "",
+        escalate=str(cycle.escalate_after_days) if cycle else "")
 
 
 def form_of(d: Directive, archive_line: str) -> EditorForm:
@@ -330,12 +338,25 @@ def _date(value: str) -> str | None:
     return f"{int(m[3]):04d}-{int(m[2]):02d}-{int(m[1]):02d}" if m else text
 
 
+def _number(text: str) -> int | str | None:
+    text = text.strip()
+    if not text:
+        return None
+    return int(text) if text.isdigit() else text  # anything else: the schema names the problem
+
+
 def _cycle(row: RowForm) -> dict | None:
     if not row.frequency:
         return None
     cycle: dict[str, Any] = {"frequency": row.frequency, "final_due": _date(row.final_due) or _date(row.deadline)}
     if row.frequency != "once":
         cycle.update(start=_date(row.start), until=_date(row.until))
+    if row.frequency == "days":
+        cycle["every_days"] = _number(row.every_days)
+    for key, value in (("remind_days_before", row.remind), ("chase_after_days", row.chase),
+                       ("escalate_after_days", row.escalate)):
+        if _number(value) is not None:
+            cycle[key] = _number(value)
     return cycle
 
 

@@ -198,7 +198,9 @@ def _problem(session: Session, code: str, on: date) -> RecipientProblem | None:
         return RecipientProblem(code, body.name, "not_yet_valid",
                                 f"{body.name} chỉ có từ ngày {body.valid_from:%d/%m/%Y}")
     successors = _current_successors(session, body, on)
-    instead = "; ".join(f"{s.name} ({s.functions})" if s.functions else s.name for s in successors)
+    # A successor that took every function ("all…" in the data) is named alone; others with theirs.
+    instead = "; ".join(f"{s.name} ({s.functions})" if s.functions and not s.functions.startswith("all") else s.name
+                        for s in successors)
     message = f"{body.name} không còn từ sau ngày {body.valid_to:%d/%m/%Y}"
     message += f"; thay bằng: {instead}" if instead else "; không có đơn vị kế thừa, hãy bỏ khỏi danh sách"
     return RecipientProblem(code, body.name, "ended", message, successors)
