@@ -187,7 +187,7 @@ def run_intake(desk: Desk, rec: Recorder, path: Path, label: str, route: str, le
 
 
 def life_of(desk: Desk, rec: Recorder, path: Path, label: str, *, route: str, consult: str | None,
-            return_at: str, signer: dict, late_body: str | None, intake: str | None = None) -> int:
+            return_at: str, signer: Signature, late_body: str | None, intake: str | None = None) -> int:
     """Walk one directive from import to archive (from intake when `intake` names the lead unit);
     returns its directive id."""
     eng = desk.engine

@@ -391,8 +391,10 @@ def review_changes(engine, directive_id: int, actor: Actor | None, since: int | 
             raise NotFound(f"không có chỉ thị id={directive_id}")
         returns = [c for c in reversed(store.list_comments(s, directive_id)) if c.stage in RETURN_STAGES]
         mine = [c for c in returns if actor is not None and c.actor == actor.username]
-        comment = (mine or returns or [None])[0] if since is None else next(
-            (c for c in returns if c.version == since), None)
+        if since is None:
+            comment = (mine or returns)[0] if (mine or returns) else None
+        else:
+            comment = next((c for c in returns if c.version == since), None)
         base = since if since is not None else (comment.version if comment is not None else None)
         if base is None or base >= row.version:
             return Changes(None, row.version, [], _comment(comment) if comment else None)

@@ -257,7 +257,8 @@ def apply_op(form: EditorForm, op: str) -> str | None:
         if kind == "s" and j is not None and 0 <= n < len(form.sections):
             _edit(form.sections[n].items, j, action, step)
         else:
-            _edit({"s": form.sections, "a": form.rows, "r": form.recipients}[kind], n, action, step)
+            parts: dict[str, list[Any]] = {"s": form.sections, "a": form.rows, "r": form.recipients}
+            _edit(parts[kind], n, action, step)
     elif action == "paste":
         return _paste(form)
     elif action == "renumber":

@@ -128,8 +128,8 @@ def import_directive(engine, source: Path | str | dict, *, actor: Actor,
                                stage="issued" if issued else "drafting", import_hash=import_hash(directive))
         if issued:
             _register_issued(s, did, directive, actor, engine.clock.now())
-        start = {"item": {"route": route}} if route else None
-        row = engine.instances.create(s, "directive_life", business_key=f"CT-{did}", actor=username, data=start,
+        chosen = {"item": {"route": route}} if route else None
+        row = engine.instances.create(s, "directive_life", business_key=f"CT-{did}", actor=username, data=chosen,
                                       body_code=directive.issuer_code, ref=directive_ref(did))
         get_directive_row(s, did).instance_id = row.id
         return did, row.id

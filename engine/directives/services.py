@@ -79,7 +79,7 @@ def assign_incoming(call: StepContext, params: dict) -> dict:
     """Bút phê: record the lead unit (chủ trì), partner units (phối hợp), deadline and instruction on
     the incoming entry, and print the Phiếu giải quyết văn bản đến with them."""
     data = call.data
-    lead = data.get("lead_unit") or data.get("handling_unit")  # handling_unit: models before 0006
+    lead = str(data.get("lead_unit") or data.get("handling_unit") or "")  # handling_unit: models before 0006
     partners = [{"code": c, "name": _body_name(call, c)} for c in split_codes(data.get("partner_units"))]
     entry = _assign_incoming(call.session, data["incoming"]["entry_id"], handling_unit=lead,
                              handling_unit_name=_body_name(call, lead), instruction=data.get("instruction"),

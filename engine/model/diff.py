@@ -116,13 +116,11 @@ def diff_directives(old: Directive, new: Directive) -> list[PartChange]:
     matcher = difflib.SequenceMatcher(None, [_key(p) for p in a], [_key(p) for p in b], autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
-            for before, after in zip(a[i1:i2], b[j1:j2]):
-                if before.label != after.label:
-                    changes.append(PartChange("renumbered", after.label, after.title, before.label))
+            for same_old, same_new in zip(a[i1:i2], b[j1:j2]):
+                if same_old.label != same_new.label:
+                    changes.append(PartChange("renumbered", same_new.label, same_new.title, same_old.label))
             continue
-        olds, news = a[i1:i2], b[j1:j2]
-        paired = _pair(olds, news)
-        for before, after in paired:
+        for before, after in _pair(a[i1:i2], b[j1:j2]):
             if before is None and after is not None:
                 if after.text:
                     changes.append(PartChange("added", after.label, after.title, None, [("ins", after.text)]))
