@@ -130,7 +130,9 @@ PARTY = Walk(
     revision_section=0, revision_text="Báo cáo kết quả về Ban Thường vụ Thành ủy trước ngày 10/7/2026.",
     number_text="01-CT/TU", authority="T/M BAN THƯỜNG VỤ", side="party", document_type="Hướng dẫn")
 
-START = datetime(2026, 5, 11, 2, 0, tzinfo=UTC)  # Monday 11/5/2026, 9:00 in Vietnam
+START = datetime(2026, 5, 11, 2, 0, tzinfo=UTC)
+OFFICER_NAMES = {"LS.SKHCN": "Vi Văn Khánh", "LS.SXD": "Hoàng Thị Xuân", "CT.SYT": "Lý Thanh Tâm",
+                 "CT.SNV": "Đặng Văn Nghĩa"}  # Monday 11/5/2026, 9:00 in Vietnam
 
 
 @pytest.fixture
@@ -149,7 +151,7 @@ def office(tmp_path):
     users = []
     for walk in (STATE, PARTY):
         users += [DemoUser(login, name, (role,), walk.issuer) for role, (login, name) in walk.people.items()]
-        users += [DemoUser(login, f"Cán bộ {code}", ("body_officer",), code) for code, login in walk.consulted.items()]
+        users += [DemoUser(login, OFFICER_NAMES[code], ("body_officer",), code) for code, login in walk.consulted.items()]
     ensure_demo_users(eng, users)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="walk-app", daemon=True)
