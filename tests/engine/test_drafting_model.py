@@ -10,7 +10,6 @@ from datetime import date
 import pytest
 
 from engine.directives.editor import (
-    RowForm,
     apply_op,
     field_of,
     form_of,
