@@ -113,7 +113,13 @@ def _view(s: Session, engine, actor: Actor, form: EditorForm, profile: Profile, 
         view.returns = [_comment(c) for c in reversed(comments) if c.stage in RETURN_STAGES]
         view.consultation = consultation_rows(s, row.id)
         if d is not None and d.implements is not None:
-            view.national = {"citation": d.implements.citation, "subject": d.implements.subject}
+            from ..registers import incoming_for_directive
+
+            entry = incoming_for_directive(s, row.id)
+            view.national = {"citation": f"{entry.document_type or 'Văn bản'} " if entry else "",
+                             "subject": d.implements.subject,
+                             "entry_id": entry.id if entry is not None and entry.file_sha256 else None}
+            view.national["citation"] += d.implements.citation
     return view
 
 

@@ -200,3 +200,27 @@ def test_a_clerk_of_another_province_cannot_import_through_the_page_or_the_api(e
         from engine.directives.store import DirectiveRow
 
         assert s.query(DirectiveRow).count() == 0
+
+
+def test_a_directive_imported_twice_is_refused_by_the_page_the_api_and_the_cli_with_a_pointer(engine, client, auth,
+                                                                                               db_url, capsys):
+    """Whatever the way in: a clear message naming the directive already stored, the text kept."""
+    import json
+
+    import yaml
+
+    from web.cli import main as cli
+
+    _login(auth, engine, "chuyenvien")
+    text = LANGSON.read_text(encoding="utf-8")
+    page = client.get("/directives/new")
+    token = csrf_token_of(page.get_data(as_text=True))
+    assert client.post("/directives/new", data={"text": text, "csrf_token": token}).status_code == 302
+    again = client.post("/directives/new", data={"text": text, "csrf_token": token})
+    html = again.get_data(as_text=True)
+    assert again.status_code == 422 and "dự thảo này đã được nhập: chỉ thị #1" in html and "Hồ Tiến Thiệu" in html
+    api = client.post("/api/directives", data=json.dumps(yaml.safe_load(text), default=str),
+                      content_type="application/json", headers={"X-Requested-With": "test"})
+    assert api.status_code == 422 and "chỉ thị #1" in api.get_json()["fields"]["$"]
+    assert cli(["--database-url", db_url, "directive", "import", str(LANGSON)]) == 1
+    assert "chỉ thị #1" in capsys.readouterr().err
