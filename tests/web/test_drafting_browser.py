@@ -191,6 +191,7 @@ class Browser:
         element.click()
 
     def log_in(self, username: str, shot: str) -> None:
+        self.d.get("about:blank")  # leave the page first: nothing of it is still loading when the cookies go
         self.d.delete_all_cookies()
         self.d.get(self.base + "/login")
         wait_text(self.d, "h1", "Đăng nhập")

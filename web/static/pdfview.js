@@ -38,4 +38,12 @@ async function show(box) {
   }
 }
 
-document.querySelectorAll(".pdf-view[data-src]").forEach(show);
+// A PDF inside a closed <details> is fetched only when it is opened: nothing is loaded for nothing.
+function whenShown(box) {
+  const details = box.closest("details");
+  if (!details || details.open) { show(box); return; }
+  details.addEventListener("toggle", () => { if (details.open && !box.dataset.pages) { show(box); } },
+                           { once: true });
+}
+
+document.querySelectorAll(".pdf-view[data-src]").forEach(whenShown);
