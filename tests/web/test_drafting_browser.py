@@ -191,7 +191,9 @@ class Browser:
         element.click()
 
     def log_in(self, username: str, shot: str) -> None:
-        self.d.get("about:blank")  # leave the page first: nothing of it is still loading when the cookies go
+        # Leave the page for a script-less one of the same site first: nothing of the old page is still
+        # loading (and setting its cookie) when the cookies go.
+        self.d.get(self.base + "/static/style.css")
         self.d.delete_all_cookies()
         self.d.get(self.base + "/login")
         wait_text(self.d, "h1", "Đăng nhập")
