@@ -66,7 +66,8 @@ def summary_panel(task, actor) -> dict | None:
         return None
     context = {"summary": summary, "returns": named(return_comments(summary)), "incoming": None}
     if summary.get("scope") is None:  # the issuing office: the national document and the pickers' context
-        context["incoming"] = incoming_view(get_engine(), directive_id, actor)
+        if task.element_id != "Task_assign":  # there it is shown in full beside the form
+            context["incoming"] = incoming_view(get_engine(), directive_id, actor)
         if task.status in OPEN and any(f.widget for f in task.form):
             context["widgets"] = _widgets(directive_id, actor)
     return context
