@@ -18,6 +18,8 @@ import yaml
 from engine.app import build_engine
 from engine.directives.demo import Desk, person
 from engine.directives.life import import_directive
+from engine.directives.reference import load_reference_data
+from engine.directory.models import Body
 from engine.kernel.accounts import cheap_hasher
 from engine.kernel.clock import FrozenClock
 
@@ -45,13 +47,17 @@ def issue_to(n: int, sample: int = 10, url: str | None = None) -> dict:
         engine = build_engine(url or f"sqlite:///{Path(tmp) / 'd.db'}", clock=clock, migrate=True,
                               password_hasher=cheap_hasher())
         engine.deploy_directory()
+        load_reference_data(engine)
+        with engine.db.session(write=True) as s:  # the directory is law: the synthetic bodies exist
+            s.add_all([Body(code=f"BENCH.{i:04d}", name=f"Đơn vị {i}", short_names=[], kind="department",
+                            province="Lạng Sơn", successors=[], search_key=f"don vi {i}") for i in range(n)])
         desk = Desk(engine, clock)
         import_directive(engine, directive_for(n), actor=person("clerk", "LS.UBND"))
         desk.do("unit_head", "LS.UBND", "Task_choose", {"route": "state"})
-        desk.do("clerk", "LS.UBND", "Task_draft", {"draft_summary": "Dự thảo."})
+        desk.do("clerk", "LS.UBND", "Task_draft", {"note": "Dự thảo."})
         desk.do("unit_head", "LS.UBND", "Task_head_review", APPROVE)
         desk.do("office_reviewer", "LS.UBND", "Task_office", APPROVE)
-        desk.do("leader", "LS.UBND", "Task_sign_state", {**APPROVE, "signer": "chairman", "on_behalf": True})
+        desk.do("leader", "LS.UBND", "Task_sign_state", {**APPROVE, "signer": "TM. ỦY BAN NHÂN DÂN|CHỦ TỊCH|Hồ Tiến Thiệu"})
         t0 = time.perf_counter()
         desk.do("records_clerk", "LS.UBND", "Task_issue", {"issued_on": "2024-05-21"})
         issue_and_distribute = time.perf_counter() - t0

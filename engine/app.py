@@ -117,6 +117,8 @@ def build_engine(database_url: str, *, clock: Clock | None = None, workflows_dir
                 feature.services(registry)
     evaluator = SafeEvaluator(clock=clock)
     script_engine = SafeScriptEngine(evaluator, services=make_dispatcher(registry))
+    checks = tuple(check for feature in features() for check in feature.form_checks)
     return ChithiEngine(Database(database_url), clock, evaluator=evaluator, script_engine=script_engine,
                         services=registry, lane_roles=lane_roles(), workflows_dir=workflows_dir,
-                        password_hasher=password_hasher, known_roles=known_roles(), body_name=body_namer())
+                        password_hasher=password_hasher, known_roles=known_roles(), body_name=body_namer(),
+                        form_checks=checks)

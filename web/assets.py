@@ -18,6 +18,10 @@ VENDOR_FILES = (
     ("bpmn-js/dist/bpmn-navigated-viewer.production.min.js", "bpmn-js/bpmn-navigated-viewer.production.min.js"),
     ("bpmn-js/dist/bpmn-modeler.production.min.js", "bpmn-js/bpmn-modeler.production.min.js"),
     ("bpmn-js/dist/assets/", "bpmn-js/assets/"),
+    # pdf.js draws an arrived PDF inside the page (a browser's own viewer may not, e.g. when headless).
+    ("pdfjs-dist/build/pdf.min.mjs", "pdfjs/pdf.min.mjs"),
+    ("pdfjs-dist/build/pdf.worker.min.mjs", "pdfjs/pdf.worker.min.mjs"),
+    ("pdfjs-dist/standard_fonts/", "pdfjs/standard_fonts/"),
 )
 
 
@@ -44,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     """Command line: `python -m web.assets copy [--node-modules DIR]`."""
     parser = argparse.ArgumentParser(prog="python -m web.assets", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    copy = sub.add_parser("copy", help="copy htmx and bpmn-js into web/static/vendor/")
+    copy = sub.add_parser("copy", help="copy htmx, bpmn-js and pdf.js into web/static/vendor/")
     copy.add_argument("--node-modules", type=Path, default=REPO_ROOT / "node_modules")
     args = parser.parse_args(argv)
     try:

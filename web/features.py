@@ -46,6 +46,8 @@ class WebFeature:
     cli: Callable[[SubParsers], None] | None = None  # adds `chithi` subcommands
     nav: tuple[NavLink, ...] = ()
     task_panels: tuple[TaskPanel, ...] = field(default_factory=tuple)
+    # What to tell the person after they completed a task (task, values, instance) → sentence or None.
+    task_outcome: Callable[[Any, dict, Any], str | None] | None = None
 
 
 @cache
@@ -80,6 +82,16 @@ def init_app(app: Flask) -> None:
     panels = tuple(panel for feature in web_features() for panel in feature.task_panels)
     app.extensions["chithi_task_panels"] = panels
     app.jinja_env.globals["nav_links"] = lambda actor: [link for link in links if link.visible(actor)]
+
+
+def task_outcome(app: Flask, task: Any, values: dict, instance: Any) -> str | None:
+    """The sentence that says what a completed task did (the first feature that knows), or None."""
+    for feature in web_features():
+        if feature.task_outcome is not None:
+            said = feature.task_outcome(task, values, instance)
+            if said:
+                return said
+    return None
 
 
 def task_panels(app: Flask, task: Any, actor: Any) -> list[tuple[str, dict[str, Any]]]:

@@ -48,6 +48,19 @@ def vn_date(value: date | datetime | str | None) -> str:
     return value.strftime("%d/%m/%Y")
 
 
+def date_input(value) -> str:
+    """What a date box shows: dd/mm/yyyy for an ISO date, else the text as typed (kept after a refusal)."""
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    text = str(value)
+    try:
+        return date.fromisoformat(text).strftime("%d/%m/%Y") if len(text) == 10 and text[4] == "-" else text
+    except ValueError:
+        return text
+
+
 def is_overdue(task, now: datetime) -> bool:
     """True when the task has a due time that has passed."""
     return task.due_at is not None and task.due_at < now
@@ -58,6 +71,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         vn_datetime=vn_datetime,
         vn_date=vn_date,
+        date_input=date_input,
         role_label=role_label,
         instance_status=lambda s: INSTANCE_STATUS_LABELS.get(s, s),
         task_status=lambda s: TASK_STATUS_LABELS.get(s, s),

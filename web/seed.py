@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from engine.directives.life import directive_summary, import_directive, list_visible
+from engine.directives.reference import load_reference_data
 from engine.kernel.accounts import Actor
 from engine.kernel.resources import workflows_dir
-from engine.registers.numbering import load_reference_data
 
 DEMO_PASSWORD = "chithi-demo"
 DEMO_BODY = "LS.UBND"

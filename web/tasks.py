@@ -9,7 +9,7 @@ from engine.kernel.errors import ConflictError, FormError, InvalidState
 from .auth import current_actor, login_required
 from .context import get_engine
 from .errors import message_for
-from .features import task_panels
+from .features import task_outcome, task_panels
 from .forms import initial_values, submitted_values
 
 bp = Blueprint("tasks", __name__)
@@ -32,9 +32,17 @@ def inbox():
 
 def _render_task(task, values, errors=None, alert=None, status=200):
     # After a refused POST the form is shown again with what was typed, even if the task closed.
-    return render_template("tasks/task.html", task=task, values=values, errors=errors or {}, alert=alert,
-                           keep_input=status != 200, now=get_engine().clock.now(),
-                           panels=task_panels(current_app, task, current_actor())), status
+    panels = task_panels(current_app, task, current_actor())
+    widgets: dict = {}
+    for _template, context in panels:  # what the fields' widgets need (pickers' date, signers…)
+        widgets.update(context.get("widgets") or {})
+    errors = errors or {}
+    names = {f.name for f in task.form}
+    other_problems = [message for field, message in errors.items() if field not in names]
+    left = [(template, context) for template, context in panels if context.get("column") == "left"]
+    return render_template("tasks/task.html", task=task, values=values, errors=errors, alert=alert,
+                           other_problems=other_problems, keep_input=status != 200, now=get_engine().clock.now(),
+                           panels=[p for p in panels if p not in left], left_panels=left, widgets=widgets), status
 
 
 @bp.route("/tasks/<int:task_id>", methods=("GET", "POST"))
@@ -49,14 +57,14 @@ def task_page(task_id: int):
 
     typed = submitted_values(task.form, request.form)
     try:
-        eng.complete_task(task_id, actor, typed)
+        instance = eng.complete_task(task_id, actor, typed)
     except FormError as exc:  # every wrong field at once, with what was typed kept on screen
         errors = {problem.field: problem.message for problem in exc.fields}
         return _render_task(task, typed, errors, alert=message_for(exc), status=exc.http_status)
     except (ConflictError, InvalidState) as exc:
         # Keep what the person typed on screen; nothing was applied.
         return _render_task(task, typed, alert=message_for(exc), status=exc.http_status)
-    flash(f"Đã hoàn thành: {task.name}", "success")
+    flash(task_outcome(current_app, task, typed, instance) or f"Đã hoàn thành: {task.name}", "success")
     return redirect(url_for("tasks.inbox"))
 
 

@@ -87,7 +87,15 @@ def decision_form(approve: str, extra: str = "") -> str:
 - name: comment
   label: Ý kiến (bắt buộc khi trả lại; được lưu và hiện cho người soạn thảo)
   type: textarea
+  required_when: {{decision: return}}
 {extra}"""
+
+
+SIGNER_FIELD = """- name: signer
+  label: Người ký
+  widget: signer
+  help: Chọn trong danh sách người ký của cơ quan ban hành; mặc định là người ký ghi trong dự thảo.
+"""
 
 
 REPORT_FORM = """
@@ -130,62 +138,54 @@ def _flows(*chains: str) -> list[Flow]:
 INTAKE = Model(
     "directive_intake", "Tiếp nhận chỉ thị cấp trên", "Văn phòng cơ quan tiếp nhận", [RECORDS, LEADER, CLERK],
     [
-        Node("Start_received", "start", "Văn bản đến", RECORDS, 0),
-        Node("Task_register_incoming", "user", "Vào sổ văn bản đến", RECORDS, 1,
-             doc="Kiểm tra văn bản đến (số, ký hiệu, ngày, cơ quan ban hành, trích yếu), ghi ngày đến "
-                 "và vào sổ văn bản đến; sau đó trình lãnh đạo cho ý kiến chỉ đạo.",
-             props={"body": 'receiver["issuer_code"]', "due": q("P1D")},
-             form="""
-- name: received_on
-  label: Ngày đến
-  type: date
-  required: true
-- name: urgency
-  label: Độ khẩn
-  type: choice
-  options: {thuong: Thường, khan: Khẩn, thuong_khan: Thượng khẩn, hoa_toc: Hỏa tốc}
-"""),
-        Node("Service_register_incoming", "service", "Cấp số đến", RECORDS, 2, service="register_incoming",
-             result="incoming"),
-        Node("Task_assign", "user", "Cho ý kiến chỉ đạo, giao đơn vị chủ trì", LEADER, 3,
-             doc="Đọc văn bản đến, giao đơn vị chủ trì tham mưu, thời hạn và ý kiến chỉ đạo (bút phê).",
+        Node("Start_received", "start", "Văn bản đến đã vào sổ", RECORDS, 0),
+        Node("Task_assign", "user", "Cho ý kiến chỉ đạo, giao đơn vị chủ trì", LEADER, 1,
+             doc="Đọc văn bản đến (bên trái; tải về nếu cần), giao đơn vị chủ trì tham mưu, các đơn vị phối "
+                 "hợp, thời hạn giải quyết và cho ý kiến chỉ đạo (bút phê). Phiếu giải quyết văn bản đến được "
+                 "lập theo ý kiến này.",
              props={"body": 'receiver["issuer_code"]', "due": q("P2D")},
              form="""
-- name: handling_unit
+- name: lead_unit
   label: Đơn vị chủ trì tham mưu
   required: true
+  widget: body
+- name: partner_units
+  label: Đơn vị phối hợp
+  widget: bodies
 - name: deadline
-  label: Thời hạn trình
+  label: Thời hạn giải quyết
   type: date
   required: true
+- name: confirm_past
+  label: Xác nhận thời hạn đã qua (ghi nhận một chỉ đạo đã cho trước đây)
+  type: bool
 - name: instruction
   label: Ý kiến chỉ đạo (bút phê)
   type: textarea
   required: true
 """),
-        Node("Service_assign", "service", "Ghi ý kiến chỉ đạo vào sổ", LEADER, 4, service="assign_incoming",
-             result="assignment"),
-        Node("Task_propose", "user", "Đề xuất hình thức văn bản", CLERK, 5,
+        Node("Service_assign", "service", "Ghi ý kiến chỉ đạo, lập phiếu giải quyết", LEADER, 2,
+             service="assign_incoming", result="assignment"),
+        Node("Task_propose", "user", "Đề xuất hình thức văn bản", CLERK, 3,
              doc="Theo ý kiến chỉ đạo, đề xuất hình thức văn bản triển khai: chỉ thị của Ban Thường vụ "
-                 "(Đảng), chỉ thị của UBND (Nhà nước), hoặc văn bản nhẹ hơn (công văn, kế hoạch, công điện), "
-                 "và trích yếu dự kiến.",
+                 "(Đảng), chỉ thị của UBND (Nhà nước), hoặc văn bản nhẹ hơn (công văn, kế hoạch, công điện). "
+                 "Dự thảo bắt đầu từ trích yếu và căn cứ của văn bản cấp trên.",
              props={"body": 'receiver["issuer_code"]', "due": "deadline"},
              form=ROUTE_FIELD + """- name: subject
   label: Trích yếu dự kiến
   type: textarea
-  required: true
+  help: Để trống để dùng trích yếu theo văn bản cấp trên; sửa được trong trình soạn thảo.
 - name: reason
   label: Lý do đề xuất
   type: textarea
 """),
-        Node("Service_create", "service", "Tạo hồ sơ văn bản", CLERK, 6, service="create_directive",
+        Node("Service_create", "service", "Ghi hình thức văn bản", CLERK, 4, service="create_directive",
              result="created"),
-        Node("Service_start_life", "service", "Chuyển sang soạn thảo", CLERK, 7, service="start_life",
+        Node("Service_start_life", "service", "Chuyển sang soạn thảo", CLERK, 5, service="start_life",
              result="life"),
-        Node("End_intake", "end", "Đã chuyển soạn thảo", CLERK, 8),
+        Node("End_intake", "end", "Đã chuyển soạn thảo", CLERK, 6),
     ],
-    _flows("Start_received>Task_register_incoming>Service_register_incoming>Task_assign>Service_assign"
-           ">Task_propose>Service_create>Service_start_life>End_intake"),
+    _flows("Start_received>Task_assign>Service_assign>Task_propose>Service_create>Service_start_life>End_intake"),
 )
 
 # ------------------------------------------------------------------ directive_consultation
@@ -207,6 +207,7 @@ CONSULTATION = Model(
 - name: comment
   label: Nội dung góp ý
   type: textarea
+  required_when: {opinion: comment}
 """),
         Node("Timer_consult_deadline", "boundary", "Hết hạn góp ý", BODY, 1, attached="Task_give_opinion",
              timer=("timeDate", 'item["deadline_at"]')),
@@ -304,6 +305,7 @@ LIFE = Model(
     [
         Node("Start_life", "start", "Bắt đầu", CLERK, 0),
         Node("Service_load", "service", "Mở hồ sơ văn bản", CLERK, 1, service="load_directive", result="directive"),
+        Node("Gateway_issued", "xor", "Đã ban hành?", CLERK, 2, dy=-70, default="Flow_Gateway_issued_Gateway_chosen"),
         Node("Gateway_chosen", "xor", "Đã chọn hình thức?", CLERK, 2, default="Flow_Gateway_chosen_Task_choose"),
         Node("Task_choose", "user", "Chọn hình thức văn bản", HEAD, 3, props=ISSUER_BODY,
              doc="Chọn hình thức văn bản ban hành: chỉ thị của Ban Thường vụ (Đảng), chỉ thị của UBND "
@@ -315,22 +317,25 @@ LIFE = Model(
         Node("Service_choose", "service", "Ghi hình thức văn bản", HEAD, 4, service="choose_instrument",
              result="directive", params={"route": "route"}),
         Node("Task_draft", "user", "Soạn thảo dự thảo", CLERK, 5, props={**ISSUER_BODY, "due": q("P5D")},
-             doc="Soạn thảo (hoặc sửa) dự thảo: trích yếu, căn cứ, các mục, bảng giao nhiệm vụ và Nơi nhận. "
-                 "Nếu dự thảo bị trả lại, các ý kiến đã lưu được liệt kê trong hồ sơ (ý kiến góp ý, trả lại): "
-                 "sửa theo và ghi rõ phần đã tiếp thu. Có thể gửi lấy ý kiến các sở, ngành trước khi trình.",
+             doc="Viết (hoặc sửa) dự thảo trong trình soạn thảo bên trái: trích yếu, căn cứ, các mục, bảng giao "
+                 "nhiệm vụ, Nơi nhận và người ký; mỗi lần lưu là một phiên bản, bản xem trước cập nhật theo. "
+                 "Nếu dự thảo bị trả lại, ý kiến trả lại hiện bên cạnh trình soạn thảo. Khi xong, hoàn thành "
+                 "việc này để trình, hoặc gửi lấy ý kiến các cơ quan trước khi trình.",
              form="""
-- name: draft_summary
-  label: Nội dung dự thảo / phần đã sửa, tiếp thu
+- name: note
+  label: Ghi chú vòng soạn thảo (phần đã sửa, đã tiếp thu — không bắt buộc)
   type: textarea
-  required: true
 - name: consult
-  label: Gửi lấy ý kiến các cơ quan
+  label: Gửi dự thảo lấy ý kiến các cơ quan trước khi trình
   type: bool
 - name: consult_bodies
-  label: Mã các cơ quan lấy ý kiến (cách nhau bởi dấu phẩy)
-- name: consult_days
-  label: Thời hạn góp ý (số ngày)
-  type: number
+  label: Cơ quan được lấy ý kiến
+  widget: bodies
+  required_when: {consult: true}
+- name: consult_deadline
+  label: Hạn góp ý
+  type: date
+  required_when: {consult: true}
 """),
         Node("Service_record_draft", "service", "Ghi nhận vòng soạn thảo", CLERK, 6, service="record_draft",
              result="draft"),
@@ -344,13 +349,15 @@ LIFE = Model(
              service="collect_consultation", result="consultation_comments"),
         Node("Task_absorb", "user", "Tiếp thu, giải trình ý kiến góp ý", CLERK, 12, dy=-45, props=ISSUER_BODY,
              doc="Đọc ý kiến góp ý của các cơ quan (cơ quan không trả lời đúng hạn được ghi là không có ý "
-                 "kiến), tiếp thu và hoàn thiện dự thảo.",
+                 "kiến); với từng ý kiến, ghi tiếp thu hay giải trình trong bảng bên trái và sửa dự thảo theo. "
+                 "Khi hoàn thành, bản tổng hợp, tiếp thu, giải trình được lập thành văn bản.",
              form="""
-- name: absorb_summary
-  label: Tiếp thu, giải trình
+- name: note
+  label: Ghi chú chung (không bắt buộc)
   type: textarea
-  required: true
 """),
+        Node("Service_absorb_doc", "service", "Lập bản tổng hợp, tiếp thu, giải trình", CLERK, 13, dy=-45,
+             service="summarize_consultation", result="consultation_summary"),
         Node("Gateway_consult_join", "xor", "", CLERK, 13),
         Node("Service_draft_doc", "service", "Lập dự thảo (.docx)", CLERK, 14, service="generate_document",
              result="draft_doc", params={"kind": q("directive_draft"), "stage": q("review")}),
@@ -359,9 +366,9 @@ LIFE = Model(
                  "với ý kiến.", form=decision_form("Đồng ý, trình Văn phòng")),
         Node("Gateway_head", "xor", "Đồng ý?", HEAD, 16, default="Flow_Gateway_head_Service_slip"),
         Node("Service_comment_head", "service", "Lưu ý kiến trả lại", HEAD, 17, dy=50, service="record_comment",
-             result="comments", params={"stage": q("review"), "text": "comment"}),
+             result="comments", params={"stage": q("review"), "text": "comment", "returned": "True"}),
         Node("Service_slip", "service", "Lập phiếu trình", HEAD, 17, dy=-40, service="generate_document",
-             result="slip_doc", params={"kind": q("submission_slip"), "stage": q("signing")}),
+             result="slip_doc", params={"kind": q("submission_slip"), "stage": q("review")}),
         Node("Gateway_office_needed", "xor", "Công điện khẩn?", OFFICE, 18,
              default="Flow_Gateway_office_needed_Task_office"),
         Node("Task_office", "user", "Thẩm định thể thức, kỹ thuật trình bày", OFFICE, 19,
@@ -369,39 +376,27 @@ LIFE = Model(
              doc="Văn phòng kiểm tra thể thức, kỹ thuật trình bày (NĐ 30/2020 hoặc HD 36-HD/VPTW), căn cứ "
                  "và Nơi nhận; đồng ý thì trình ký, không thì trả lại với ý kiến.",
              form=decision_form("Đủ điều kiện trình ký")),
-        Node("Gateway_office", "xor", "Đạt?", OFFICE, 20, default="Flow_Gateway_office_Gateway_sign_route"),
+        Node("Gateway_office", "xor", "Đạt?", OFFICE, 20, default="Flow_Gateway_office_Service_to_signing"),
         Node("Service_comment_office", "service", "Lưu ý kiến trả lại", OFFICE, 21, dy=50,
-             service="record_comment", result="comments", params={"stage": q("review"), "text": "comment"}),
+             service="record_comment", result="comments",
+             params={"stage": q("review"), "text": "comment", "returned": "True"}),
+        Node("Service_to_signing", "service", "Trình ký", LEADER, 20, service="set_stage", result="stage_signing",
+             params={"stage": q("signing")}),
         Node("Gateway_sign_route", "xor", "Tuyến ký", LEADER, 21, default="Flow_Gateway_sign_route_Task_sign_light"),
         Node("Task_sign_party", "user", "Ban Thường vụ cho ý kiến, ký (T/M BAN THƯỜNG VỤ)", LEADER, 22, dy=-95,
              props=ISSUER_BODY,
-             doc="Ban Thường vụ cho ý kiến; Bí thư hoặc Phó Bí thư ký T/M BAN THƯỜNG VỤ, hoặc trả lại.",
-             form=decision_form("Thông qua, ký ban hành", """- name: signer
-  label: Người ký
-  type: choice
-  options: {secretary: Bí thư, deputy_secretary: Phó Bí thư}
-- name: signer_name
-  label: Họ tên người ký (để trống nếu như dự thảo)
-""")),
+             doc="Ban Thường vụ cho ý kiến; Bí thư hoặc Phó Bí thư ký T/M BAN THƯỜNG VỤ, hoặc trả lại với ý kiến.",
+             form=decision_form("Thông qua, ký ban hành", SIGNER_FIELD)),
         Node("Task_sign_state", "user", "Lãnh đạo UBND ký ban hành", LEADER, 22, props=ISSUER_BODY,
              doc="Chủ tịch hoặc Phó Chủ tịch xem xét, ký ban hành (TM. ỦY BAN NHÂN DÂN, KT. CHỦ TỊCH hoặc "
-                 "CHỦ TỊCH), hoặc trả lại.",
-             form=decision_form("Ký ban hành", """- name: signer
-  label: Người ký
-  type: choice
-  options: {chairman: Chủ tịch, vice_chairman: Phó Chủ tịch (KT. CHỦ TỊCH)}
-- name: on_behalf
-  label: Ký thay mặt tập thể UBND (TM. ỦY BAN NHÂN DÂN)
-  type: bool
-- name: signer_name
-  label: Họ tên người ký (để trống nếu như dự thảo)
-""")),
+                 "CHỦ TỊCH), hoặc trả lại với ý kiến.",
+             form=decision_form("Ký ban hành", SIGNER_FIELD)),
         Node("Task_sign_light", "user", "Lãnh đạo ký văn bản", LEADER, 22, dy=95, props=ISSUER_BODY,
-             doc="Xem xét, ký công văn / kế hoạch / công điện, hoặc trả lại.",
-             form=decision_form("Ký ban hành")),
+             doc="Xem xét, ký công văn / kế hoạch / công điện, hoặc trả lại với ý kiến.",
+             form=decision_form("Ký ban hành", SIGNER_FIELD)),
         Node("Gateway_signed", "xor", "Ký?", LEADER, 23, default="Flow_Gateway_signed_Service_sign"),
         Node("Service_comment_sign", "service", "Lưu ý kiến trả lại", LEADER, 24, dy=60, service="record_comment",
-             result="comments", params={"stage": q("signing"), "text": "comment"}),
+             result="comments", params={"stage": q("signing"), "text": "comment", "returned": "True"}),
         Node("Service_sign", "service", "Ghi chữ ký", LEADER, 24, dy=-50, service="set_signature",
              result="signature"),
         Node("Task_issue", "user", "Cấp số, ngày; đăng ký văn bản đi", RECORDS, 25, props={**ISSUER_BODY, "due": q("P1D")},
@@ -414,6 +409,8 @@ LIFE = Model(
 """),
         Node("Service_issue", "service", "Cấp số văn bản đi", RECORDS, 26, service="issue_number", result="issued"),
         Node("Service_final_doc", "service", "Lập văn bản ban hành (.docx)", RECORDS, 27,
+             service="generate_document", result="final_doc", params={"kind": q("directive_final")}),
+        Node("Service_imported_doc", "service", "Lập văn bản đã ban hành (nhập)", RECORDS, 28, dy=70,
              service="generate_document", result="final_doc", params={"kind": q("directive_final")}),
         Node("Service_register_page", "service", "In trang sổ văn bản đi", RECORDS, 28,
              service="generate_document", result="register_doc", params={"kind": q("register_page")}),
@@ -459,21 +456,23 @@ LIFE = Model(
         Node("End_life", "end", "Hoàn thành", RECORDS, 42),
     ],
     _flows(
-        "Start_life>Service_load>Gateway_chosen",
+        "Start_life>Service_load>Gateway_issued",
+        'Gateway_issued>[directive["issued"]|Đã ban hành nơi khác]Service_imported_doc>Service_distribute',
+        "Gateway_issued>Gateway_chosen",
         'Gateway_chosen>[directive["chosen"]|Đã chọn khi tiếp nhận]Task_draft',
         "Gateway_chosen>Task_choose>Service_choose>Task_draft",
         "Task_draft>Service_record_draft>Gateway_consult",
         f'Gateway_consult>[consult and {ROUTE} != "cong_dien"|Lấy ý kiến]Service_consult>Gateway_any_consulted',
         'Gateway_any_consulted>[0 < consultation["count"]|Có]Catch_consulted>Service_collect>Task_absorb'
-        ">Gateway_consult_join",
+        ">Service_absorb_doc>Gateway_consult_join",
         "Gateway_any_consulted>Gateway_consult_join",
         "Gateway_consult>Gateway_consult_join>Service_draft_doc>Task_head_review>Gateway_head",
         'Gateway_head>[decision == "return"|Trả lại]Service_comment_head>Task_draft',
         "Gateway_head>Service_slip>Gateway_office_needed",
-        f'Gateway_office_needed>[{ROUTE} == "cong_dien"|Công điện]Gateway_sign_route',
+        f'Gateway_office_needed>[{ROUTE} == "cong_dien"|Công điện]Service_to_signing',
         "Gateway_office_needed>Task_office>Gateway_office",
         'Gateway_office>[decision == "return"|Trả lại]Service_comment_office>Task_draft',
-        "Gateway_office>Gateway_sign_route",
+        "Gateway_office>Service_to_signing>Gateway_sign_route",
         f'Gateway_sign_route>[{ROUTE} == "party"|Đảng]Task_sign_party>Gateway_signed',
         f'Gateway_sign_route>[{ROUTE} == "state"|Nhà nước]Task_sign_state>Gateway_signed',
         "Gateway_sign_route>Task_sign_light>Gateway_signed",

@@ -17,12 +17,16 @@ from typing import Any
 
 from ..documents import KINDS
 from ..kernel.accounts import Actor
-from ..kernel.calendar import local, local_date
+from ..kernel.calendar import end_of_day, local, local_date
 from ..kernel.clock import FrozenClock
 from ..kernel.resources import workflows_dir
+from ..model.directive import Signature
 from ..model.loader import load_directive_file
+from .drafting import respond
+from .issuers import signer_key
 from .life import import_directive, national_only, update_draft
-from .store import directive_of
+from .reference import load_reference_data
+from .store import list_comments
 
 CANTHO = "cantho-2022-ct-tu.yaml"  # seed descriptions in workflows/directives/
 LANGSON = "langson-2024-ct-ubnd.yaml"
@@ -98,11 +102,16 @@ class Recorder:
         with self.engine.db.session() as s:
             docs = [d for d in s.query(GeneratedDocument).order_by(GeneratedDocument.id) if d.id not in self._seen]
             self._seen.update(d.id for d in docs)
-            return [(d.id, d.directive_id, d.filename) for d in docs]
+            return [(d.id, d.kind, d.filename) for d in docs]
 
     def row(self, directive: str, stage: str, step: str, actor: str) -> None:
-        docs = [f"{i:03d}-{name}" for i, _, name in self.new_documents()]
+        docs = [f"{i:03d}-{kind}-{name}" for i, kind, name in self.new_documents()]
         self.rows.append(StageRow(directive, stage, step, self.clock.now(), actor, docs))
+
+
+def local_to_utc_end(day) -> datetime:
+    """A minute after the end of that office day (when a deadline of that day has passed)."""
+    return end_of_day(day) + timedelta(minutes=1)
 
 
 def run_followup(desk: Desk, rec: Recorder, label: str, issuer: str, late_body: str | None) -> None:
@@ -156,36 +165,34 @@ def _assigned_bodies(desk: Desk, issuer: str) -> list[str]:
     return sorted({r.body_code for r in rows if r.body_code})
 
 
-def run_intake(desk: Desk, rec: Recorder, path: Path, label: str, route: str) -> tuple[int, str]:
-    """Intake of the national directive, then the drafter uploads the full draft description."""
+def run_intake(desk: Desk, rec: Recorder, path: Path, label: str, route: str, lead: str) -> tuple[int, str]:
+    """Intake of the national directive (registered, the leader's bút phê, the proposal), then the
+    drafter uploads the full draft description."""
     start = national_only(path)
     issuer = start["receiver"]["issuer_code"]
-    _, iid = import_directive(desk.engine, start, actor=person("records_clerk", issuer))
     national = start["national"]
-    desk.do("records_clerk", issuer, "Task_register_incoming",
-            {"received_on": local_date(desk.clock.now()).isoformat(), "urgency": "khan"})
+    start["national"] = {**national, "urgency": "khan"}
+    did, _iid = import_directive(desk.engine, start, actor=person("records_clerk", issuer))
     rec.row(label, "1. Tiếp nhận", f"Vào sổ văn bản đến {national['number']}/{national['symbol']}", "records_clerk")
     deadline = local_date(desk.clock.now()) + timedelta(days=7)
-    desk.do("leader", issuer, "Task_assign", {"handling_unit": start["receiver"].get("drafting_unit", "VP"),
-                                              "deadline": deadline.isoformat(),
+    desk.do("leader", issuer, "Task_assign", {"lead_unit": lead, "partner_units": "", "deadline": deadline.isoformat(),
                                               "instruction": "Giao đơn vị tham mưu dự thảo chỉ thị của UBND tỉnh."})
-    rec.row(label, "1. Tiếp nhận", "Lãnh đạo giao đơn vị chủ trì, thời hạn, ý kiến chỉ đạo", "leader")
-    desk.do("clerk", issuer, "Task_propose", {"route": route, "subject": "Về việc tăng cường chỉ đạo Kỳ thi",
+    rec.row(label, "1. Tiếp nhận", "Lãnh đạo giao đơn vị chủ trì, thời hạn, ý kiến chỉ đạo (phiếu giải quyết)",
+            "leader")
+    desk.do("clerk", issuer, "Task_propose", {"route": route, "subject": "",
                                               "reason": "Nội dung cần chỉ đạo nhiều cơ quan"})
-    did = directive_of(desk.engine.get_instance(iid))
-    if did is None:
-        raise AssertionError("intake ended without creating the directive")
-    rec.row(label, "2. Chọn hình thức", f"Đề xuất hình thức: {route}; tạo hồ sơ chỉ thị #{did}", "clerk")
+    rec.row(label, "2. Chọn hình thức", f"Đề xuất hình thức: {route}; hồ sơ chỉ thị #{did}", "clerk")
     update_draft(desk.engine, did, path, actor=person("clerk", issuer))
     return did, issuer
 
 
 def life_of(desk: Desk, rec: Recorder, path: Path, label: str, *, route: str, consult: str | None,
-            return_at: str, signer: dict, late_body: str | None, intake: bool = False) -> int:
-    """Walk one directive from import to archive; returns its directive id."""
+            return_at: str, signer: Signature, late_body: str | None, intake: str | None = None) -> int:
+    """Walk one directive from import to archive (from intake when `intake` names the lead unit);
+    returns its directive id."""
     eng = desk.engine
     if intake:
-        did, issuer = run_intake(desk, rec, path, label, route)
+        did, issuer = run_intake(desk, rec, path, label, route, intake)
     else:
         issuer = load_directive_file(path).issuer_code
         imported, _iid = import_directive(eng, path, actor=person("clerk", issuer))
@@ -195,18 +202,23 @@ def life_of(desk: Desk, rec: Recorder, path: Path, label: str, *, route: str, co
         rec.row(label, "1. Tiếp nhận", f"Nhập mô tả chỉ thị {path.name} (bắt đầu ở soạn thảo)", "clerk")
         desk.do("unit_head", issuer, "Task_choose", {"route": route, "reason": "Theo chỉ đạo của cấp trên"})
         rec.row(label, "2. Chọn hình thức", f"Hình thức: {route}", "unit_head")
-    desk.do("clerk", issuer, "Task_draft", {"draft_summary": "Dự thảo lần 1 theo chỉ thị của Trung ương.",
+    consult_until = local_date(desk.clock.now()) + timedelta(days=3)
+    desk.do("clerk", issuer, "Task_draft", {"note": "Dự thảo lần 1 theo chỉ thị của Trung ương.",
                                             "consult": bool(consult), "consult_bodies": consult or "",
-                                            "consult_days": 3})
+                                            "consult_deadline": consult_until.isoformat() if consult else ""})
     rec.row(label, "3. Soạn thảo", "Dự thảo lần 1" + (f", lấy ý kiến {consult}" if consult else ""), "clerk")
     if consult:
         answering, *silent = consult.split(",")
         desk.do("body_officer", answering, "Task_give_opinion",
                 {"opinion": "comment", "comment": "Đề nghị bổ sung nhiệm vụ bảo đảm an ninh điểm thi."})
-        desk.wait(days=3, minutes=1)
+        desk.move_to(local_to_utc_end(consult_until))
         rec.row(label, "3. Soạn thảo", f"Góp ý: {answering}; {', '.join(silent)} không trả lời → không có ý kiến",
                 "body_officer")
-        desk.do("clerk", issuer, "Task_absorb", {"absorb_summary": "Tiếp thu ý kiến Công an tỉnh."})
+        with eng.db.session() as s:
+            received = [c.id for c in list_comments(s, did) if c.stage == "consultation"]
+        for comment_id in received:
+            respond(eng, did, comment_id, "accepted", "Đã tiếp thu, bổ sung vào dự thảo.", person("clerk", issuer))
+        desk.do("clerk", issuer, "Task_absorb", {"note": "Tiếp thu ý kiến Công an tỉnh."})
     approve = {"decision": "approve", "comment": "Đồng ý."}
     desk.do("unit_head", issuer, "Task_head_review", approve)
     rec.row(label, "4. Thẩm định", "Lãnh đạo đơn vị đồng ý trình", "unit_head")
@@ -221,11 +233,11 @@ def life_of(desk: Desk, rec: Recorder, path: Path, label: str, *, route: str, co
         desk.do("leader", issuer, sign_task, back)
         rec.row(label, "4. Ký", "Người ký trả lại (ý kiến được lưu)", "leader")
     if return_at:
-        desk.do("clerk", issuer, "Task_draft", {"draft_summary": "Dự thảo lần 2: đã tiếp thu ý kiến trả lại."})
+        desk.do("clerk", issuer, "Task_draft", {"note": "Dự thảo lần 2: đã tiếp thu ý kiến trả lại."})
         desk.do("unit_head", issuer, "Task_head_review", approve)
         desk.do("office_reviewer", issuer, "Task_office", approve)
         rec.row(label, "3. Soạn thảo", "Dự thảo lần 2, thẩm định lại", "clerk")
-    desk.do("leader", issuer, sign_task, {**approve, **signer})
+    desk.do("leader", issuer, sign_task, {**approve, "signer": signer_key(signer)})
     rec.row(label, "4. Ký", "Ký ban hành", "leader")
     desk.do("records_clerk", issuer, "Task_issue", {"issued_on": local_date(desk.clock.now()).isoformat()})
     rec.row(label, "5. Ban hành", "Cấp số, đăng ký, phát hành; giao nhiệm vụ", "records_clerk")
@@ -249,17 +261,18 @@ def run_demo(engine: Any, clock: FrozenClock, out_dir: Path) -> list[StageRow]:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     engine.deploy_directory()
+    load_reference_data(engine)
     for (role, body), name in DEMO_PEOPLE.items():  # names printed on slips and reports
         if not engine.accounts.exists(person(role, body).username):
             engine.accounts.create_user(person(role, body).username, name, "chithi-demo", [role], body)
     desk, rec = Desk(engine, clock), Recorder(engine, clock)
     seeds = workflows_dir() / "directives"
     life_of(desk, rec, seeds / CANTHO, "Cần Thơ 2022 (Đảng)", route="party", consult=None, return_at="sign",
-            signer={"signer": "deputy_secretary"}, late_body=None)
+            signer=Signature("T/M BAN THƯỜNG VỤ", "PHÓ BÍ THƯ", "Phạm Văn Hiếu"), late_body=None)
     desk.move_to(datetime(2024, 5, 20, 1, 0, tzinfo=UTC))
     life_of(desk, rec, seeds / LANGSON, "Lạng Sơn 2024 (Nhà nước)", route="state", consult="LS.CA,LS.SYT",
-            return_at="office", signer={"signer": "chairman", "on_behalf": False},
-            late_body="LS.SYT", intake=True)
+            return_at="office", signer=Signature(None, "CHỦ TỊCH", "Hồ Tiến Thiệu"),
+            late_body="LS.SYT", intake="LS.SGDDT")
     with engine.db.session() as s:
         for doc in s.query(GeneratedDocument).order_by(GeneratedDocument.id):
             folder = out_dir / f"chi-thi-{doc.directive_id or 0:03d}"
@@ -284,7 +297,8 @@ def _short(documents: list[str]) -> list[str]:
         return documents
     kinds: dict[str, list[str]] = {}
     for name in documents:
-        title = next((spec.title for spec in KINDS.values() if f"-{spec.file_stem}" in name), "Khác")
+        kind = name.split("-", 2)[1] if name.count("-") >= 2 else ""
+        title = KINDS[kind].title if kind in KINDS else "Khác"
         kinds.setdefault(title, []).append(name)
     return [f"{len(names)} × {kind} ({names[0]} … {names[-1]})" if len(names) > 1 else names[0]
             for kind, names in kinds.items()]

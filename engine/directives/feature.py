@@ -1,5 +1,8 @@
-"""The directive's life plugs into the engine: its tables and the service tasks of its models."""
+"""The directive's life plugs into the engine: its tables, the service tasks of its models and the
+checks of their task forms."""
 from ..kernel.features import Feature
+from .formchecks import check_directive_forms
 from .services import register
 
-FEATURE = Feature("directives", tables=("engine.directives.store",), services=register)
+FEATURE = Feature("directives", tables=("engine.directives.store", "engine.directives.issuers"), services=register,
+                  form_checks=(check_directive_forms,))

@@ -1,12 +1,19 @@
 """Entry points of a directive's life: import a description and start its process.
 
 A full description (workflows/directives/FORMAT.md) creates the directive and starts
-`directive_life` at the drafting stage. A description holding only the national directive
-(`national` + `receiver`, see README "Life of a directive") starts `directive_intake` instead; the
-directive is created at intake, once the leader has assigned it and the instrument is proposed.
+`directive_life` at the drafting stage — or, when it carries a number and an issue date (a
+directive issued elsewhere), registers that number in the outgoing register and starts at
+follow-up. A description holding only the national directive (`national` + `receiver`) is
+registered as an incoming document and starts `directive_intake` (engine/directives/intake.py).
+
+Every way in (page, CLI, API) is refused alike: a description that breaks the schema, names a body
+that does not exist on the directive's date (the successor is offered), repeats a directive
+already stored (same issuer, number/ký hiệu and year; or the same draft), or is for an issuer the
+actor may not import for (engine/directives/policy.py).
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,13 +26,17 @@ from sqlalchemy import select
 from ..documents import DocumentStore, kind_spec
 from ..documents.store import DOCX_MIME
 from ..kernel.accounts import Actor
+from ..kernel.calendar import local_date
 from ..kernel.errors import FieldProblem, FormError, NotFound
-from ..model.codec import directive_from_dict
+from ..model.codec import directive_from_dict, directive_to_dict
+from ..model.directive import Directive, Side, directive_date, number_text
 from ..model.loader import validate_directive_data
+from .checks import directory_problems
 from .policy import is_issuing_reader, may_read_document, reader_scope, require_import, scope_allows, visible_directives
 from .store import DirectiveRow, assignments_of, create_directive, directive_ref, get_directive_row
 
 NATIONAL_FIELDS = ("number", "symbol", "issuer", "date")
+NATIONAL_KEYS = {"sender": "issuer", "sender_code": "issuer_code", "document_date": "date"}  # intake field → key
 RECEIVER_FIELDS = ("issuer_code", "issuer_name", "issuer_symbol", "place")
 PROCESSES = ("directive_life", "directive_intake", "directive_consultation", "directive_followup")
 
@@ -67,7 +78,11 @@ def _check_national(data: dict) -> dict:
 
 
 def ensure_deployed(engine) -> None:
-    """Deploy workflows/ when a directive process is missing (idempotent)."""
+    """Deploy workflows/ when a directive process is missing, and load the reference data (the
+    directory, Party terms, issuers) when the database has none (idempotent)."""
+    from .reference import ensure_reference_data
+
+    ensure_reference_data(engine)
     with engine.db.session() as s:
         try:
             for pid in PROCESSES:
@@ -79,34 +94,118 @@ def ensure_deployed(engine) -> None:
 
 
 def import_directive(engine, source: Path | str | dict, *, actor: Actor,
-                     fmt: str | None = None) -> tuple[int | None, int]:
+                     fmt: str | None = None, route: str | None = None) -> tuple[int, int]:
     """Validate a description, store the directive and start its life; (directive_id, instance_id).
 
-    `source` is a file path, YAML/JSON text (`fmt` "yaml" default, or "json") or a parsed dict. For a
-    national-only description the directive id is None until intake creates it. The issuing body
-    (or the receiver, at intake) must be one `actor` may import for (engine/directives/policy.py).
+    `source` is a file path, YAML/JSON text (`fmt` "yaml" default, or "json") or a parsed dict. A
+    national-only description is registered as an incoming document and starts at intake. The
+    issuing body (or the receiver, at intake) must be one `actor` may import for
+    (engine/directives/policy.py). `route` (party | state | cong_van…) says the instrument is already
+    chosen (the "Tạo chỉ thị" page): drafting starts without the choice of instrument.
     """
     if not isinstance(actor, Actor):
         raise TypeError("import_directive needs the acting Actor (its roles and body decide)")
     username = actor.username
     data = _parse(source, fmt)
     if is_national_only(data):
+        from .intake import national_values, receive_incoming
+
         start = _check_national(data)
-        require_import(actor, start["receiver"]["issuer_code"])
-        ensure_deployed(engine)
-        national = start["national"]
-        info = engine.start_instance("directive_intake", business_key=f"DEN-{national['number']}/{national['symbol']}",
-                                     data=start, actor=username, body_code=start["receiver"]["issuer_code"])
-        return None, info.id
+        require_import(actor, start["receiver"]["issuer_code"], describe=body_namer(engine))
+        values = national_values(start["national"], local_date(engine.clock.now()))
+        try:
+            return receive_incoming(engine, values, None, actor=actor, receiver=start["receiver"], require_file=False)
+        except FormError as exc:  # named as the description names them
+            raise FormError([FieldProblem(f"$.national.{NATIONAL_KEYS.get(p.field, p.field)}", p.message)
+                             for p in exc.fields]) from None
     directive = directive_from_dict(validate_directive_data(data))
-    require_import(actor, directive.issuer_code)
-    ensure_deployed(engine)
+    ensure_deployed(engine)  # before the checks: they read the directory
+    require_import(actor, directive.issuer_code, describe=body_namer(engine))
+    issued = _issued_elsewhere(directive)
     with engine.transaction() as s:
-        did = create_directive(s, directive, actor=username, clock=engine.clock)
-        row = engine.instances.create(s, "directive_life", business_key=f"CT-{did}", actor=username,
+        _refuse_imported(s, directive, engine.clock)
+        did = create_directive(s, directive, actor=username, clock=engine.clock,
+                               stage="issued" if issued else "drafting", import_hash=import_hash(directive))
+        if issued:
+            _register_issued(s, did, directive, actor, engine.clock.now())
+        chosen = {"item": {"route": route}} if route else None
+        row = engine.instances.create(s, "directive_life", business_key=f"CT-{did}", actor=username, data=chosen,
                                       body_code=directive.issuer_code, ref=directive_ref(did))
         get_directive_row(s, did).instance_id = row.id
         return did, row.id
+
+
+def body_namer(engine):
+    """A function naming a directory body by its name (its code when the directory does not know it)."""
+    from ..directory.models import Body
+
+    def name(code: str) -> str:
+        with engine.db.session() as s:
+            body = s.get(Body, code) if code else None
+            return body.name if body is not None else code
+
+    return name
+
+
+def import_hash(d: Directive) -> str:
+    """The identity of a description as imported (its content without number, date or draft round):
+    the same draft imported twice has the same hash."""
+    data = directive_to_dict(d)
+    for key in ("number", "issued_on", "draft_number", "year", "month"):
+        data.pop(key, None)
+    return hashlib.sha256(json.dumps(data, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
+def _issued_elsewhere(d: Directive) -> bool:
+    """A description with a number and an issue date was issued elsewhere; one without either is a
+    draft; one with only one of them is refused."""
+    if (d.number is None) != (d.issued_on is None):
+        missing = "$.issued_on" if d.issued_on is None else "$.number"
+        raise FormError([FieldProblem(missing, "văn bản đã ban hành cần cả số và ngày ban hành; văn bản đang "
+                                               "dự thảo thì để trống cả hai")])
+    if d.number is not None and not d.signature.name.strip():
+        raise FormError([FieldProblem("$.signature.name", "văn bản đã ban hành cần họ tên người ký")])
+    return d.number is not None
+
+
+def _refuse_imported(s, d: Directive, clock) -> None:
+    """Refuse a directive already stored, or one naming a body that does not exist on its date."""
+    from sqlalchemy import extract
+
+    if d.number is not None and d.issued_on is not None:
+        same = s.scalars(select(DirectiveRow).where(
+            DirectiveRow.issuer_code == d.issuer_code, DirectiveRow.number == d.number,
+            DirectiveRow.symbol == d.symbol, extract("year", DirectiveRow.issued_on) == d.issued_on.year)).first()
+        if same is not None:
+            raise FormError([FieldProblem("$.number", (
+                f"{d.number_text} năm {d.issued_on.year} của {d.issuer_code} đã có trong hệ thống: chỉ thị "
+                f"#{same.id} ({same.subject.splitlines()[0][:80]}); không nhập lại"))])
+    else:
+        same = s.scalars(select(DirectiveRow).where(DirectiveRow.issuer_code == d.issuer_code,
+                                                    DirectiveRow.import_hash == import_hash(d))).first()
+        if same is not None:
+            raise FormError([FieldProblem("$", (
+                f"dự thảo này đã được nhập: chỉ thị #{same.id} ({same.subject.splitlines()[0][:80]}); mở hồ sơ "
+                "đó để tiếp tục soạn thảo thay vì nhập lại"))])
+    problems = directory_problems(s, d, directive_date(d, local_date(clock.now())))
+    if problems:
+        raise FormError(problems)
+
+
+def _register_issued(s, did: int, d: Directive, actor: Actor, now: datetime) -> None:
+    """Put an already-issued directive's own number in the outgoing register (the register then
+    continues after the highest number used)."""
+    from ..registers import issue_number
+    from .paperwork import ensure_party_terms, register_contents
+
+    assert d.number is not None and d.issued_on is not None
+    if d.side is Side.PARTY:
+        ensure_party_terms(s, d.issuer_code)
+    entry = issue_number(s, issuer_code=d.issuer_code, instrument=d.instrument, side=d.side, on=d.issued_on,
+                         subject=" ".join(d.subject.split()), signer=d.signature.name, directive_id=did,
+                         actor=actor.username, issuer_symbol=d.issuer_symbol, drafting_unit=d.drafting_unit, now=now,
+                         number=d.number, note="Nhập văn bản đã ban hành", **register_contents(d, None))
+    get_directive_row(s, did).outgoing_entry_id = entry.id
 
 
 def update_draft(engine, directive_id: int, source: Path | str | dict, *, actor: Actor,
@@ -119,6 +218,9 @@ def update_draft(engine, directive_id: int, source: Path | str | dict, *, actor:
     require_import(actor, directive.issuer_code)
     with engine.db.session(write=True) as s:
         require_import(actor, get_directive_row(s, directive_id).issuer_code)
+        problems = directory_problems(s, directive, directive_date(directive, local_date(engine.clock.now())))
+        if problems:
+            raise FormError(problems)
         row = update_directive(s, directive_id, directive, actor.username, engine.clock.now())
         return row.version
 
@@ -151,20 +253,24 @@ def directive_summary(engine, directive_id: int, actor=None) -> dict:
             raise NotFound(f"không có chỉ thị id={row.id}")
         documents = [_document_json(doc) for doc in reversed(DocumentStore().for_directive(s, directive_id))
                      if scope_allows(scope, doc)]
+        printed = number_text(row.side, row.number, row.symbol) if row.number is not None else None
         if not scope.full:
             return {"id": row.id, "stage": row.stage, "number": row.number, "symbol": row.symbol,
+                    "number_text": printed,
                     "subject": row.subject, "issued_on": row.issued_on.isoformat() if row.issued_on else None,
                     "scope": scope.kind, "assignments": [_assignment_json(a) for a in scope.assignments],
                     "documents": documents}
         return {
             "id": row.id, "stage": row.stage, "side": row.side, "instrument": row.instrument,
-            "number": row.number, "symbol": row.symbol,
+            "number": row.number, "symbol": row.symbol, "number_text": printed, "issuer_name": d.issuer_name,
             "issued_on": row.issued_on.isoformat() if row.issued_on else None,
             "subject": row.subject, "issuer_code": row.issuer_code, "national_ref": row.national_ref,
             "instance_id": row.instance_id, "version": row.version,
             "signature": {"authority": d.signature.authority, "title": d.signature.title, "name": d.signature.name},
             "assignments": [_assignment_json(a) for a in assignments_of(s, directive_id)],
-            "comments": [{"stage": c.stage, "actor": c.actor, "at": c.at.isoformat(), "text": c.text}
+            "comments": [{"stage": c.stage, "actor": c.actor, "at": c.at.isoformat(), "text": c.text,
+                          "body_code": c.body_code, "version": c.version, "response_kind": c.response_kind,
+                          "response": c.response}
                          for c in list_comments(s, directive_id)],
             "documents": documents,
         }
@@ -194,6 +300,7 @@ def list_visible(engine, actor, *, limit: int = 100) -> list[dict]:
     query = query.order_by(DirectiveRow.created_at.desc(), DirectiveRow.id.desc()).limit(limit)
     with engine.db.session() as s:
         return [{"id": r.id, "stage": r.stage, "number": r.number, "symbol": r.symbol, "subject": r.subject,
+                 "number_text": number_text(r.side, r.number, r.symbol) if r.number is not None else None,
                  "issued_on": r.issued_on.isoformat() if r.issued_on else None, "issuer_code": r.issuer_code,
                  "full": is_issuing_reader(actor, r.issuer_code)}
                 for r in s.scalars(query)]

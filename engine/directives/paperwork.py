@@ -10,16 +10,17 @@ from typing import Any
 from sqlalchemy import select
 
 from ..directory.models import Body
-from ..documents import KINDS, DocumentStore
+from ..documents import DocumentStore
+from ..documents.kinds import file_name
 from ..kernel.calendar import local_date
 from ..kernel.errors import NotFound
 from ..kernel.models import User
 from ..kernel.services import StepContext
 from ..model.codec import directive_from_dict
-from ..model.directive import Directive, Instrument, Side
+from ..model.directive import TYPE_NAMES, Directive, Instrument, Side
 from ..registers import issue_number, load_party_terms, outgoing_page
-from ..registers.models import OutgoingEntry, PartyTerm
-from .store import DIRECTIVE, DirectiveRow, get_directive
+from ..registers.models import IncomingEntry, OutgoingEntry, PartyTerm
+from .store import DIRECTIVE, RESPONSE_KINDS, DirectiveRow, get_directive, list_comments
 
 NUMBERED_LETTERS = {"transmittal_letter": "gửi văn bản", "reminder_letter": "nhắc gửi báo cáo",
                     "chasing_letter": "đôn đốc gửi báo cáo"}
@@ -110,16 +111,99 @@ def _slip_extras(call: StepContext, did: int, row: Any, d: Directive, opts: dict
                            "opinion": call.data.get("comment") or "Đồng ý, kính trình."}]}, None
 
 
+def archive_line(d: Directive) -> str:
+    """The Lưu line of the directive's Nơi nhận (the one written, else the one generated)."""
+    written = next((r.text for r in d.recipients if r.is_archive), None)
+    if written:
+        return written
+    if d.side is Side.STATE:
+        return f"Lưu: VT, {d.drafting_unit}"
+    return "Lưu Văn phòng Thành ủy" if "THÀNH ỦY" in d.issuer_name.upper() else "Lưu Văn phòng Tỉnh ủy"
+
+
+def register_contents(d: Directive, dispatched_by: str | None, on: date | None = None) -> dict[str, Any]:
+    """The contents of NĐ 30/2020 Phụ lục IV.I besides number, date, subject, signer and Nơi nhận:
+    who keeps the archive copies, how many copies are made, when and to whom it was handed."""
+    holder = archive_line(d).removeprefix("Lưu:").removeprefix("Lưu").strip(" .;,")
+    archive_copies = len([h for h in holder.split(",") if h.strip()]) if d.side is Side.STATE else 1
+    sent = [r for r in d.recipients if not r.is_archive]
+    return {"archive_holder": holder, "copies": len(sent) + archive_copies, "dispatched_on": on,
+            "received_by": dispatched_by}
+
+
+def type_word_of_series(series: str) -> str:
+    """"Chỉ thị", "Công văn"… for a register series (the instrument's abbreviation)."""
+    try:
+        instrument = Instrument(series)
+    except ValueError:
+        return "Văn bản"
+    return "Công văn" if instrument is Instrument.CONG_VAN else TYPE_NAMES.get(instrument, "Văn bản").capitalize()
+
+
+def outgoing_rows(entries: list[OutgoingEntry]) -> list[dict[str, Any]]:
+    """Register rows (the ten contents of Phụ lục IV.I) of outgoing entries, as printed."""
+    return [{"number_symbol": e.number_text, "date": f"{e.issued_on:%d/%m/%Y}",
+             "type_subject": f"{type_word_of_series(e.series)} {e.subject}", "signer": e.signer,
+             "recipients": "; ".join(e.recipients or []), "archive_holder": e.archive_holder or "",
+             "copies": e.copies or "", "dispatched_on": f"{e.dispatched_on:%d/%m/%Y}" if e.dispatched_on else "",
+             "received_by": e.received_by or "",
+             "note": f"Đã hủy: {e.cancel_reason}" if e.status == "cancelled" else (e.note or "")}
+            for e in entries]
+
+
 def _register_extras(call: StepContext, did: int, row: Any, d: Directive, opts: dict) -> Extras:
     entry = call.session.get(OutgoingEntry, row.outgoing_entry_id)
     if entry is None:
         raise NotFound("chỉ thị chưa được vào sổ văn bản đi (no outgoing register entry)")
     period = int(entry.period) if entry.period.isdigit() else entry.period
-    rows = [{"number": e.number, "date": e.issued_on.strftime("%d/%m/%Y"), "symbol": e.symbol,
-             "subject": e.subject, "signer": e.signer, "recipients": "; ".join(e.recipients or []),
-             "status": "" if e.status == "issued" else "Đã hủy"}
-            for e in outgoing_page(call.session, d.issuer_code, period)]
+    rows = outgoing_rows(outgoing_page(call.session, d.issuer_code, period))
     return {"rows": rows, "year": entry.issued_on.year, "printed_on": local_date(call.now)}, entry.id
+
+
+def incoming_info(session, entry: IncomingEntry) -> dict[str, Any]:
+    """What the Phiếu giải quyết văn bản đến prints of an incoming entry."""
+    return {"document_type": entry.document_type or "Văn bản", "number_symbol": entry.number_symbol,
+            "document_date": entry.document_date, "sender": entry.sender, "subject": entry.subject,
+            "arrival_number": entry.arrival_number, "received_on": entry.received_on,
+            "lead": entry.handling_unit_name or entry.handling_unit,
+            "partners": [u.get("name") or u.get("code") for u in entry.partner_units or []],
+            "deadline": entry.deadline, "instruction": entry.instruction, "leader": entry.assigned_by,
+            "assigned_on": entry.assigned_on}
+
+
+def _incoming_slip_extras(call: StepContext, did: int, row: Any, d: Directive, opts: dict) -> Extras:
+    entry = call.session.get(IncomingEntry, (call.data.get("incoming") or {}).get("entry_id"))
+    if entry is None:
+        raise NotFound("không có văn bản đến của hồ sơ này")
+    info = incoming_info(call.session, entry)
+    proposal = opts.get("proposal")
+    if proposal:
+        info.update(proposal=proposal, proposer=person_name(call, call.actor), proposed_on=local_date(call.now),
+                    handler=person_name(call, call.actor))
+    return {"incoming": info, "issued_on": entry.assigned_on or local_date(call.now)}, None
+
+
+def consultation_rows(session, did: int, body_names: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """The consultation comments of a directive with the drafter's handling, for the summary table."""
+    names = body_names or {}
+    rows = []
+    for c in list_comments(session, did):
+        if c.stage != "consultation":
+            continue
+        body = (names.get(c.body_code) or _body_name(session, c.body_code)) if c.body_code else c.actor
+        rows.append({"body": body, "comment": c.text, "handling": RESPONSE_KINDS.get(c.response_kind or "", ""),
+                     "response": c.response or "", "comment_id": c.id})
+    return rows
+
+
+def _body_name(session, code: str | None) -> str:
+    body = session.get(Body, code) if code else None
+    return body.name if body is not None else (code or "")
+
+
+def _consultation_extras(call: StepContext, did: int, row: Any, d: Directive, opts: dict) -> Extras:
+    rows = [r for r in consultation_rows(call.session, did) if r["handling"]]
+    return {"rows": rows, "issued_on": local_date(call.now)}, None
 
 
 def _letter_extras(call: StepContext, did: int, d: Directive, kind: str) -> tuple[dict[str, Any], OutgoingEntry, str]:
@@ -189,6 +273,7 @@ STEP_EXTRAS: dict[str, Callable[[StepContext, int, Any, Directive, dict], Extras
     "chasing_letter": _chasing_extras, "body_report": _body_report_extras,
     "consolidated_report": _consolidated_extras, "closeout_report": _closeout_extras,
     "register_page": _register_extras,
+    "incoming_slip": _incoming_slip_extras, "consultation_summary": _consultation_extras,
 }
 
 
@@ -197,19 +282,33 @@ def generate(call: StepContext, did: int, row, d: Directive, kind: str, **opts) 
     extra, entry_id = STEP_EXTRAS[kind](call, did, row, d, opts)
     doc = DocumentStore().generate(call.session, kind, d, actor=call.actor, now=call.now, directive_id=did,
                                    instance_id=call.instance_id, task_ref=f"{call.process_id}:{call.element_id}",
-                                   register_entry_id=entry_id, filename=_filename(kind, d, call, opts), **extra)
+                                   register_entry_id=entry_id,
+                                   filename=_filename(kind, d, call, opts, extra, entry_id), **extra)
     return {"document_id": doc.id, "kind": kind, "version": doc.version, "sha256": doc.sha256,
             "register_entry_id": entry_id}
 
 
-def _filename(kind: str, d: Directive, call: StepContext, opts: dict) -> str:
+def _filename(kind: str, d: Directive, call: StepContext, opts: dict, extra: dict, entry_id: int | None) -> str:
+    """Named as offices name files (engine/documents/kinds.py: file_name): type, number, short subject,
+    and what tells this one apart (the draft's round, the body and period of a letter or report)."""
     item = call.data.get("item") or {}
-    about_body = kind in ("body_report", "reminder_letter", "chasing_letter")
-    who = f"-{item['body_code']}" if about_body and item.get("body_code") else ""
     period = call.data.get("period") or {}
-    when = f"-k{int(period['index']) + 1}" if period and kind in ("body_report", "reminder_letter",
-                                                                   "chasing_letter") else ""
-    if opts.get("what") == "ack":
-        when = "-xacnhan"
-    stamp = local_date(call.now).strftime("%Y%m%d")
-    return f"{stamp}-{KINDS[kind].file_stem}{who}{when}.docx"
+    number_text, detail = None, None
+    if kind == "directive_final":
+        number_text = d.number_text
+    elif kind == "directive_draft":
+        detail = f"lần {d.draft_number}" if d.draft_number else None
+    elif kind in NUMBERED_LETTERS:
+        entry = call.session.get(OutgoingEntry, entry_id) if entry_id else None
+        number_text = entry.number_text if entry is not None else None
+        what = "nhắc xác nhận" if opts.get("what") == "ack" else NUMBERED_LETTERS[kind]
+        whom = ", ".join(x for x in (item.get("body_name"), f"kỳ {int(period['index']) + 1}" if period else "") if x)
+        detail = f"{what.capitalize()}{f' ({whom})' if whom else ''}"
+    elif kind == "body_report":
+        detail = ", ".join(x for x in (item.get("body_name"), f"kỳ {int(period['index']) + 1}" if period else "")
+                           if x)
+    elif kind == "register_page":
+        detail = f"năm {extra.get('year')}" if extra.get("year") else None
+    elif kind == "incoming_slip":
+        detail = (extra.get("incoming") or {}).get("number_symbol")
+    return file_name(kind, d, number_text=number_text, detail=detail)

@@ -1,8 +1,10 @@
 """Who may do what with a directive: the one module the pages, the API, the CLI and the engine's
 entry points ask (and the entry points enforce).
 
-Importing or creating a directive: chuyên viên, văn thư and lãnh đạo đơn vị of the issuing body (and
-administrators) — a clerk of one province cannot create another province's directive.
+Importing or creating a directive, registering an incoming document: chuyên viên, văn thư and lãnh đạo
+đơn vị of the issuing (receiving) body, and administrators — a clerk of one province cannot create
+another province's directive. Rewriting a draft: chuyên viên and lãnh đạo đơn vị of the issuing body
+while it is written (intake, drafting, consultation), never once it is sent for review.
 
 Reading, the rule behind the summary, the lists and document access:
 
@@ -19,6 +21,7 @@ Reading, the rule behind the summary, the lists and document access:
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import ColumnElement, exists, func, select
@@ -47,14 +50,46 @@ def may_import(actor: Actor | None, issuer_code: str | None = None) -> bool:
     return issuer_code is None or issuer_code == actor.body_code
 
 
-def require_import(actor: Actor | None, issuer_code: str | None = None) -> None:
-    """PermissionDenied, saying why, unless `actor` may import a directive of `issuer_code`."""
+def require_import(actor: Actor | None, issuer_code: str | None = None,
+                   describe: Callable[[str], str] | None = None) -> None:
+    """PermissionDenied, saying why, unless `actor` may import a directive of `issuer_code`;
+    `describe` names a body for the message (its directory name rather than its code)."""
     if may_import(actor, issuer_code):
         return
     if actor is not None and IMPORT_ROLES & set(actor.roles) and actor.body_code:
-        raise PermissionDenied(f"Bạn thuộc {actor.body_code}, không được tạo chỉ thị của cơ quan khác "
-                               f"({issuer_code})")
+        name = describe or (lambda code: code)
+        raise PermissionDenied(f"Bạn thuộc {name(actor.body_code)}, không được tạo chỉ thị của cơ quan khác "
+                               f"({name(issuer_code or '')})")
     raise PermissionDenied("Chỉ chuyên viên, văn thư hoặc lãnh đạo đơn vị của cơ quan ban hành được nhập chỉ thị")
+
+
+EDIT_ROLES = frozenset({"clerk", "unit_head"})
+EDITABLE_STAGES = frozenset({"intake", "drafting", "consultation"})
+
+
+def may_edit_draft(actor: Actor | None, row: DirectiveRow) -> bool:
+    """Whether `actor` may rewrite the draft: a chuyên viên or lãnh đạo đơn vị of the issuing body (or
+    an administrator) while it is being written — not once it is sent for review, sign-off or issued."""
+    if row.stage not in EDITABLE_STAGES:
+        return False
+    if actor is None or actor.is_admin:
+        return True
+    return bool(EDIT_ROLES & set(actor.roles)) and actor.body_code == row.issuer_code
+
+
+def require_edit_draft(actor: Actor | None, row: DirectiveRow) -> None:
+    """PermissionDenied, saying why, unless `actor` may rewrite the draft now."""
+    if may_edit_draft(actor, row):
+        return
+    if row.stage not in EDITABLE_STAGES:
+        raise PermissionDenied("Dự thảo đã được trình, không sửa được nữa; nếu cần sửa, người duyệt trả lại "
+                               "dự thảo cho chuyên viên")
+    raise PermissionDenied("Chỉ chuyên viên hoặc lãnh đạo đơn vị của cơ quan ban hành được sửa dự thảo")
+
+
+def may_read_incoming(actor: Actor | None, entry) -> bool:
+    """Whether `actor` may read an incoming document and its file: the receiving office (and admins)."""
+    return actor is None or actor.is_admin or (actor.body_code is not None and actor.body_code == entry.receiver_code)
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,8 @@ from ..model.codec import assignment_to_dict, directive_from_dict, directive_to_
 from ..model.directive import Assignment, Directive
 
 DIRECTIVE = "directive"  # the ref_type of the instances and tasks that serve a directive
-STAGES = ("drafting", "consultation", "review", "signing", "issued", "distributed", "following_up", "closed")
+STAGES = ("intake", "drafting", "consultation", "review", "signing", "issued", "distributed", "following_up",
+          "closed")
 
 
 class DirectiveRow(Base):
@@ -51,6 +52,7 @@ class DirectiveRow(Base):
     instance_id: Mapped[int | None] = mapped_column(Integer, index=True)
     data: Mapped[dict] = mapped_column(JSON)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    import_hash: Mapped[str | None] = mapped_column(String(64), index=True)  # a draft imported twice is refused
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime]
     updated_by: Mapped[str | None] = mapped_column(String(100))
@@ -108,7 +110,11 @@ class BodyReport(Base):
 
 
 class DirectiveComment(Base):
-    """A comment on a draft (e.g. from a return for revision); kept and shown with the directive."""
+    """A comment on a draft (e.g. from a return for revision); kept and shown with the directive.
+
+    `version` is the directive's version the comment was made on (what the reviewer read), so the
+    next round shows what changed since; a consulted body's comment carries its `body_code`, and the
+    drafter's tiếp thu / giải trình of it (`response_kind`: accepted | explained, `response`)."""
 
     __tablename__ = "directive_comment"
 
@@ -118,6 +124,27 @@ class DirectiveComment(Base):
     at: Mapped[datetime]
     stage: Mapped[str] = mapped_column(String(30))
     text: Mapped[str] = mapped_column(Text)
+    version: Mapped[int | None] = mapped_column(Integer)
+    body_code: Mapped[str | None] = mapped_column(String(100))
+    response_kind: Mapped[str | None] = mapped_column(String(20))
+    response: Mapped[str | None] = mapped_column(Text)
+    responded_by: Mapped[str | None] = mapped_column(String(100))
+    responded_at: Mapped[datetime | None]
+
+
+class DirectiveVersion(Base):
+    """Every saved state of a directive's description: each save is a version, kept for the diff."""
+
+    __tablename__ = "directive_version"
+    __table_args__ = (UniqueConstraint("directive_id", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    directive_id: Mapped[int] = mapped_column(ForeignKey("directive.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    data: Mapped[dict] = mapped_column(JSON)
+    reason: Mapped[str] = mapped_column(String(40))  # created | saved | instrument | draft_round | signature | issued
+    saved_by: Mapped[str] = mapped_column(String(100))
+    saved_at: Mapped[datetime]
 
 
 def directive_ref(directive_id: int) -> tuple[str, int]:
@@ -150,17 +177,42 @@ def _assignment_values(a: Assignment) -> dict:
             "tasks": list(a.tasks), "lead": a.lead, "deadline": a.deadline, "cycle": data["cycle"]}
 
 
-def create_directive(session: Session, directive: Directive, *, actor: str, clock: Clock) -> int:
-    """Store a new directive (stage "drafting") and one row per assignment; returns its id."""
+def create_directive(session: Session, directive: Directive, *, actor: str, clock: Clock,
+                     stage: str = "drafting", import_hash: str | None = None) -> int:
+    """Store a new directive (stage "drafting" unless told) and one row per assignment; returns its id."""
+    if stage not in STAGES:
+        raise ValueError(f"unknown stage {stage!r}; one of {STAGES}")
     now = clock.now()
-    row = DirectiveRow(stage="drafting", created_by=actor, created_at=now, updated_by=actor, updated_at=now)
+    row = DirectiveRow(stage=stage, created_by=actor, created_at=now, updated_by=actor, updated_at=now,
+                       import_hash=import_hash, version=1)
     _copy_header(row, directive)
     session.add(row)
     session.flush()
     for position, a in enumerate(directive.assignments):
         session.add(AssignmentRow(directive_id=row.id, position=position, **_assignment_values(a)))
+    _keep_version(session, row, "created", actor, now)
     session.flush()
     return row.id
+
+
+def _keep_version(session: Session, row: DirectiveRow, reason: str, actor: str, now: datetime) -> None:
+    session.add(DirectiveVersion(directive_id=row.id, version=row.version, data=row.data, reason=reason,
+                                 saved_by=actor, saved_at=now))
+
+
+def versions_of(session: Session, directive_id: int) -> list[DirectiveVersion]:
+    """Every kept version of a directive, oldest first."""
+    query = select(DirectiveVersion).where(DirectiveVersion.directive_id == directive_id)
+    return list(session.scalars(query.order_by(DirectiveVersion.version)))
+
+
+def version_of(session: Session, directive_id: int, version: int) -> Directive:
+    """The directive as it was at `version`; NotFound when that version was never kept."""
+    row = session.scalar(select(DirectiveVersion).where(DirectiveVersion.directive_id == directive_id,
+                                                        DirectiveVersion.version == version))
+    if row is None:
+        raise NotFound(f"chỉ thị id={directive_id} không có phiên bản {version}")
+    return directive_from_dict(row.data)
 
 
 def get_directive_row(session: Session, directive_id: int, *, for_update: bool = False) -> DirectiveRow:
@@ -178,14 +230,16 @@ def get_directive(session: Session, directive_id: int) -> tuple[DirectiveRow, Di
 
 
 def update_directive(session: Session, directive_id: int, directive: Directive, actor: str,
-                     now: datetime | None = None) -> DirectiveRow:
-    """Replace the held directive; assignments are matched by position and body, reports are kept."""
+                     now: datetime | None = None, reason: str = "saved") -> DirectiveRow:
+    """Replace the held directive (a new version, kept with `reason`); assignments are matched by
+    position and body, reports are kept."""
     row = get_directive_row(session, directive_id, for_update=True)
     _copy_header(row, directive)
     row.version += 1
     row.updated_by = actor
     if now is not None:
         row.updated_at = now
+    _keep_version(session, row, reason, actor, row.updated_at)
     existing = {a.position: a for a in assignments_of(session, directive_id, include_withdrawn=True)}
     for position, a in enumerate(directive.assignments):
         values = _assignment_values(a)
@@ -217,10 +271,12 @@ def mark_issued(session: Session, directive_id: int, *, number: int, issued_on: 
                 outgoing_entry_id: int | None, actor: str, now: datetime) -> DirectiveRow:
     """Write the number and date given by the register into the held directive (stage "issued")."""
     row, directive = get_directive(session, directive_id)
-    directive.number, directive.issued_on = number, issued_on
+    directive.number, directive.issued_on, directive.draft_number = number, issued_on, None
     _copy_header(row, directive)
     row.outgoing_entry_id, row.stage = outgoing_entry_id, "issued"
     row.updated_by, row.updated_at = actor, now
+    row.version += 1
+    _keep_version(session, row, "issued", actor, now)
     session.flush()
     return row
 
@@ -255,11 +311,30 @@ def acknowledge_assignment(session: Session, directive_id: int, body_code: str, 
 
 
 def add_comment(session: Session, directive_id: int, *, actor: str, stage: str, text: str,
-                now: datetime) -> DirectiveComment:
-    """Keep a comment (e.g. the reason of a return for revision) with the directive."""
-    get_directive_row(session, directive_id)
-    comment = DirectiveComment(directive_id=directive_id, actor=actor, at=now, stage=stage, text=text)
+                now: datetime, body_code: str | None = None) -> DirectiveComment:
+    """Keep a comment (e.g. the reason of a return for revision) with the directive, on the version
+    the commenter read."""
+    row = get_directive_row(session, directive_id)
+    comment = DirectiveComment(directive_id=directive_id, actor=actor, at=now, stage=stage, text=text,
+                               version=row.version, body_code=body_code)
     session.add(comment)
+    session.flush()
+    return comment
+
+
+RESPONSE_KINDS = {"accepted": "Tiếp thu", "explained": "Giải trình"}
+
+
+def respond_to_comment(session: Session, directive_id: int, comment_id: int, *, kind: str, text: str,
+                       actor: str, now: datetime) -> DirectiveComment:
+    """The drafter's tiếp thu (accepted) or giải trình (explained) of one consultation comment."""
+    comment = session.get(DirectiveComment, comment_id)
+    if comment is None or comment.directive_id != directive_id or comment.stage != "consultation":
+        raise NotFound(f"không có ý kiến góp ý số {comment_id} của chỉ thị này")
+    if kind not in RESPONSE_KINDS:
+        raise ValueError(f"kind must be one of {sorted(RESPONSE_KINDS)}")
+    comment.response_kind, comment.response = kind, text.strip()
+    comment.responded_by, comment.responded_at = actor, now
     session.flush()
     return comment
 

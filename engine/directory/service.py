@@ -203,7 +203,9 @@ def _problem(session: Session, code: str, on: date) -> RecipientProblem | None:
         return RecipientProblem(code, body.name, "not_yet_valid",
                                 f"{body.name} chỉ có từ ngày {body.valid_from:%d/%m/%Y}")
     successors = _current_successors(session, body, on)
-    instead = "; ".join(f"{s.name} ({s.functions})" if s.functions else s.name for s in successors)
+    # A successor that took every function ("all…" in the data) is named alone; others with theirs.
+    instead = "; ".join(f"{s.name} ({s.functions})" if s.functions and not s.functions.startswith("all") else s.name
+                        for s in successors)
     message = f"{body.name} không còn từ sau ngày {body.valid_to:%d/%m/%Y}"
     message += f"; thay bằng: {instead}" if instead else "; không có đơn vị kế thừa, hãy bỏ khỏi danh sách"
     return RecipientProblem(code, body.name, "ended", message, successors)
@@ -227,3 +229,21 @@ def map_to_successors(session: Session, codes: list[str], on: date) -> list[Reci
         else:
             out.append(RecipientMapping(code, problem.name, problem.reason))
     return out
+
+
+def printed_name(body: Body) -> str:
+    """How a document names a body in its own province: "Sở Y tế", "Công an tỉnh", "UBND các xã,
+    phường" (a short name of the same form), a national body by its full name."""
+    if body.province is None or body.kind in ("enterprise", "press"):
+        return body.name  # a company or a newspaper is known by its whole name
+    first = body.name.split()[0].lower()
+    for short in body.short_names or []:
+        words = short.split()
+        if len(words) >= 2 and words[0].lower() == first and not any(ch in short for ch in "&-"):
+            return short
+    name = body.name
+    for suffix in (f" ({body.province})", f" (tỉnh {body.province})", f" (thành phố {body.province})",
+                   f" {body.province}"):
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name

@@ -94,8 +94,10 @@ def _signature(marker, sig: dict | None, side: str) -> None:
     _emit(marker, [(sig.get("name", ""), SIGNATURE_SIZE, True, False)], **CENTER)
 
 
-def _table(marker, header: list[str], rows: list[list[str]], shares: list[float], size: float) -> None:
-    """A bordered data table with a repeated bold header row, inserted before the marker."""
+def _table(marker, header: list[str], rows: list[list[str]], shares: list[float], size: float,
+           centred_rows: int = 1) -> None:
+    """A bordered data table with a repeated bold header row, inserted before the marker; the first
+    `centred_rows` rows (the header, and a register's column numbers) and the first column centred."""
     widths = [round(kit.TEXT_WIDTH_TWIPS * s) for s in shares]
     table = kit.grid_table(marker.part.document._body, 1 + len(rows), widths)
     tbl = table._tbl
@@ -104,7 +106,7 @@ def _table(marker, header: list[str], rows: list[list[str]], shares: list[float]
         for c, (tc, value) in enumerate(zip(tr.findall(qn("w:tc")), values)):
             old = tc.find(qn("w:p"))
             tc.replace(old, kit.make_paragraph(
-                [(str(value), size, r == 0, False)], align="center" if (r == 0 or c == 0) else "left",
+                [(str(value), size, r == 0, False)], align="center" if (r < centred_rows or c == 0) else "left",
                 first_line=None, before=2, after=2, line=1.0, mark_size=size))
     tr_pr = tbl.find(qn("w:tr")).get_or_add_trPr()
     tr_pr.append(OxmlElement("w:tblHeader"))
@@ -129,11 +131,55 @@ def _report_rows(marker, rows: list[dict], side: str) -> None:
            [0.07, 0.33, 0.17, 0.43], 12)
 
 
+# The registers of NĐ 30/2020 Phụ lục IV: one column per content the decree lists, in its order,
+# numbered (1)…(n) under the headings as the decree's models print them.
+OUTGOING_COLUMNS = (  # Phụ lục IV.I: sổ đăng ký văn bản đi, at least 10 contents
+    ("number_symbol", "Số, ký hiệu văn bản", 0.10), ("date", "Ngày tháng văn bản", 0.08),
+    ("type_subject", "Tên loại và trích yếu nội dung văn bản", 0.22), ("signer", "Người ký", 0.09),
+    ("recipients", "Nơi nhận văn bản", 0.15), ("archive_holder", "Đơn vị, người nhận bản lưu", 0.08),
+    ("copies", "Số lượng bản", 0.05), ("dispatched_on", "Ngày chuyển", 0.08), ("received_by", "Ký nhận", 0.08),
+    ("note", "Ghi chú", 0.07))
+INCOMING_COLUMNS = (  # Phụ lục IV.VI: sổ đăng ký văn bản đến, at least 10 contents
+    ("received_on", "Ngày đến", 0.08), ("arrival_number", "Số đến", 0.06), ("sender", "Tác giả", 0.12),
+    ("number_symbol", "Số, ký hiệu văn bản", 0.10), ("document_date", "Ngày tháng văn bản", 0.08),
+    ("type_subject", "Tên loại và trích yếu nội dung văn bản", 0.22),
+    ("handler", "Đơn vị hoặc người nhận", 0.12), ("assigned_on", "Ngày chuyển", 0.08),
+    ("received_by", "Ký nhận", 0.07), ("note", "Ghi chú", 0.07))
+FOLLOWUP_COLUMNS = (  # Phụ lục IV.VIII: sổ theo dõi giải quyết văn bản đến, at least 7 contents
+    ("arrival_number", "Số đến", 0.07),
+    ("document", "Tên loại, số, ký hiệu, ngày, tháng và tên cơ quan, tổ chức ban hành văn bản", 0.27),
+    ("handler", "Đơn vị hoặc người nhận", 0.15), ("deadline", "Thời hạn giải quyết", 0.10),
+    ("progress", "Tiến độ giải quyết", 0.15), ("reply", "Số, ký hiệu văn bản trả lời", 0.14),
+    ("note", "Ghi chú", 0.12))
+REGISTER_SIZE = 10  # ten columns on a portrait A4 page
+
+
+def _register(marker, columns: tuple, rows: list[dict]) -> None:
+    """A register table: the decree's headings, the row of column numbers, then the entries."""
+    header = [title for _, title, _ in columns]
+    numbers = [f"({i})" for i in range(1, len(columns) + 1)]
+    data = [numbers] + [[str(r.get(key, "") or "") for key, _, _ in columns] for r in rows]
+    _table(marker, header, data, [share for _, _, share in columns], REGISTER_SIZE, centred_rows=2)
+
+
 def _register_rows(marker, rows: list[dict], side: str) -> None:
-    keys = ("number", "date", "symbol", "subject", "signer", "recipients", "status")
-    data = [[str(r.get(k, "") or "") for k in keys] for r in rows]
-    _table(marker, ["Số", "Ngày tháng", "Ký hiệu", "Trích yếu nội dung", "Người ký", "Nơi nhận",
-                    "Ghi chú"], data, [0.07, 0.12, 0.13, 0.26, 0.13, 0.17, 0.12], 11)
+    _register(marker, OUTGOING_COLUMNS, rows)
+
+
+def _incoming_rows(marker, rows: list[dict], side: str) -> None:
+    _register(marker, INCOMING_COLUMNS, rows)
+
+
+def _followup_rows(marker, rows: list[dict], side: str) -> None:
+    _register(marker, FOLLOWUP_COLUMNS, rows)
+
+
+def _comment_rows(marker, rows: list[dict], side: str) -> None:
+    """Bảng tổng hợp, tiếp thu, giải trình: who commented, what, and how it was handled."""
+    data = [[str(i), r.get("body", ""), r.get("comment", ""),
+             f"{r.get('handling', '')}: {r.get('response', '')}".strip(": ")] for i, r in enumerate(rows, 1)]
+    _table(marker, ["TT", "Cơ quan góp ý", "Nội dung góp ý", "Tiếp thu, giải trình"], data,
+           [0.06, 0.22, 0.36, 0.36], 12)
 
 
 WRITERS: dict[str, Callable[[Paragraph, Any, str], None]] = {
@@ -146,4 +192,7 @@ WRITERS: dict[str, Callable[[Paragraph, Any, str], None]] = {
     "figures": _figures,
     "report_rows": _report_rows,
     "register_rows": _register_rows,
+    "incoming_rows": _incoming_rows,
+    "followup_rows": _followup_rows,
+    "comment_rows": _comment_rows,
 }

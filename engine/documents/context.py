@@ -18,7 +18,12 @@ Extras per kind (keyword arguments; dates are `datetime.date`):
   ``period``, ``paragraphs`` (list of str), ``figures`` (list of {label, value}).
 * consolidated_report / closeout_report: ``rows`` (list of {body, status, summary}), ``period``,
   ``paragraphs`` (list of str).
-* register_page: ``rows`` (register rows, see kinds.py), ``year``, ``printed_on`` (date).
+* register_page, incoming_register_page, incoming_followup_page: ``rows`` (register rows, see
+  kinds.py), ``year``, ``printed_on`` (date), ``period`` (the printed span, e.g. "Từ ngày … đến ngày …").
+* incoming_slip: ``incoming`` (dict: document_type, number_symbol, document_date, sender, subject,
+  arrival_number, received_on, lead, partners, deadline, instruction, leader, assigned_on,
+  proposal, proposer, proposed_on), ``issued_on`` (the date printed).
+* consultation_summary: ``rows`` (list of {body, comment, handling, response}), ``issued_on``.
 """
 from __future__ import annotations
 
@@ -290,12 +295,79 @@ def _rows_report(d: Directive, extra: dict, closeout: bool) -> DocumentContext:
     return ctx
 
 
-def register_page(d: Directive, extra: dict) -> DocumentContext:
+def _register(d: Directive, extra: dict, title: str, block: str) -> DocumentContext:
     year = extra.get("year") or (extra.get("printed_on") or date(d.year or 2000, 1, 1)).year
-    ctx = _named(d, extra, "SỔ ĐĂNG KÝ VĂN BẢN ĐI", "", f"Năm {year}")
+    subject = f"Năm {year}" + (f" — {extra['period']}" if extra.get("period") else "")
+    ctx = _named(d, extra, title, "", subject)
     ctx["number_line"] = ""
     ctx["place_date"] = place_date(d.place, extra["printed_on"]) if extra.get("printed_on") else ""
-    ctx["register_rows"] = list(extra.get("rows", []))
+    ctx[block] = list(extra.get("rows", []))
+    return ctx
+
+
+def register_page(d: Directive, extra: dict) -> DocumentContext:
+    """Sổ đăng ký văn bản đi (NĐ 30/2020 Phụ lục IV.I)."""
+    return _register(d, extra, "SỔ ĐĂNG KÝ VĂN BẢN ĐI", "register_rows")
+
+
+def incoming_register_page(d: Directive, extra: dict) -> DocumentContext:
+    """Sổ đăng ký văn bản đến (Phụ lục IV.VI)."""
+    return _register(d, extra, "SỔ ĐĂNG KÝ VĂN BẢN ĐẾN", "incoming_rows")
+
+
+def incoming_followup_page(d: Directive, extra: dict) -> DocumentContext:
+    """Sổ theo dõi giải quyết văn bản đến (Phụ lục IV.VIII)."""
+    return _register(d, extra, "SỔ THEO DÕI GIẢI QUYẾT VĂN BẢN ĐẾN", "followup_rows")
+
+
+def incoming_slip(d: Directive, extra: dict) -> DocumentContext:
+    """Phiếu giải quyết văn bản đến (Phụ lục IV.VII): the leader's instruction on the arrived
+    document, the unit's, and the handler's proposal."""
+    info = _need(extra, "incoming")
+    ctx = _named(d, extra, "PHIẾU GIẢI QUYẾT VĂN BẢN ĐẾN", "", incoming_title(info))
+    ctx["number_line"] = ""
+    lead = info.get("lead") or "…"
+    partners = ", ".join(info.get("partners") or []) or "không"
+    deadline = info.get("deadline")
+    body = [{"label": "1.", "heading": "Ý kiến của lãnh đạo cơ quan, tổ chức"},
+            {"text": f"- Giao đơn vị chủ trì: {lead};"},
+            {"text": f"- Đơn vị phối hợp giải quyết: {partners};"},
+            {"text": f"- Thời hạn giải quyết: {short_date(deadline) if deadline else 'không ấn định'};"},
+            {"text": f"- Ý kiến chỉ đạo: {info.get('instruction') or '…'}"},
+            {"text": f"- Ngày cho ý kiến: {short_date(info['assigned_on']) if info.get('assigned_on') else '…'}"
+                     f"{' — ' + info['leader'] if info.get('leader') else ''}."},
+            {"label": "2.", "heading": "Ý kiến của lãnh đạo đơn vị"},
+            {"text": f"- Giao cho cá nhân: {info.get('handler') or '…'}; thời hạn: "
+                     f"{short_date(deadline) if deadline else '…'}."},
+            {"label": "3.", "heading": "Ý kiến đề xuất của người giải quyết"},
+            {"text": f"- {info.get('proposal') or '…'}"},
+            {"text": f"- Ngày đề xuất: {short_date(info['proposed_on']) if info.get('proposed_on') else '…'}"
+                     f"{' — ' + info['proposer'] if info.get('proposer') else ''}."}]
+    ctx["body"] = body
+    return ctx
+
+
+def incoming_title(info: dict) -> str:
+    """"Chỉ thị số 15/CT-TTg ngày 16/5/2024 của Thủ tướng Chính phủ về …" (tên loại; số, ký hiệu;
+    ngày; cơ quan ban hành; trích yếu), as the slip and the registers name an arrived document."""
+    written = info.get("document_date")
+    when = f" ngày {short_date(written)}" if written else ""
+    subject = " ".join(str(info.get("subject") or "").split())
+    return (f"{info.get('document_type') or 'Văn bản'} số {info.get('number_symbol', '')}{when} của "
+            f"{info.get('sender', '')}{' ' + subject if subject else ''}")
+
+
+def consultation_summary(d: Directive, extra: dict) -> DocumentContext:
+    """Bản tổng hợp, tiếp thu, giải trình ý kiến góp ý dự thảo."""
+    kind_word = TYPE_NAMES.get(d.instrument, "văn bản").capitalize()
+    ctx = _named(d, extra, "BẢN TỔNG HỢP", "", f"Tiếp thu, giải trình ý kiến góp ý dự thảo {kind_word} "
+                                                 f"{_inline_subject(d)}")
+    ctx["number_line"] = ""
+    rows = list(extra.get("rows", []))
+    accepted = sum(1 for r in rows if r.get("handling") == "Tiếp thu")
+    ctx["body"] = [{"text": f"Đơn vị soạn thảo đã nhận ý kiến góp ý của {len(rows)} cơ quan, đơn vị; tiếp thu "
+                            f"{accepted} ý kiến, giải trình {len(rows) - accepted} ý kiến như sau:"}]
+    ctx["comment_rows"] = rows
     return ctx
 
 

@@ -26,7 +26,12 @@ Block keys and their data:
 * ``opinions``: list of dicts {name, role, opinion} (submission slip).
 * ``figures``: list of dicts {label, value} (a body's report).
 * ``report_rows``: list of dicts {body, status, summary}; status is "on_time", "late" or "missing".
-* ``register_rows``: list of dicts {number, date, symbol, subject, signer, recipients, status}.
+* ``register_rows``: list of dicts, the contents of NĐ 30/2020 Phụ lục IV.I {number_symbol, date,
+  type_subject, signer, recipients, archive_holder, copies, dispatched_on, received_by, note}.
+* ``incoming_rows``: Phụ lục IV.VI {received_on, arrival_number, sender, number_symbol, document_date,
+  type_subject, handler, assigned_on, received_by, note}.
+* ``followup_rows``: Phụ lục IV.VIII {arrival_number, document, handler, deadline, progress, reply, note}.
+* ``comment_rows``: list of dicts {body, comment, handling, response} (consultation summary).
 
 The extra data each kind needs from the caller is listed in `context.py`.
 """
@@ -37,7 +42,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..kernel.errors import NotFound
-from ..model.directive import Directive
+from ..model.directive import TYPE_NAMES, Directive, Instrument
 from . import context, samples
 from .context import DocumentContext
 
@@ -94,6 +99,16 @@ KINDS: dict[str, KindSpec] = {spec.kind: spec for spec in (
              context.closeout, samples.rows_report, OFFICE, "Bao-cao-tong-ket"),
     KindSpec("register_page", "Sổ đăng ký văn bản đi", "named", ("register_rows",), context.register_page,
              samples.register_page, OFFICE, "So-dang-ky-van-ban-di"),
+    KindSpec("incoming_register_page", "Sổ đăng ký văn bản đến", "named", ("incoming_rows",),
+             context.incoming_register_page, samples.incoming_register_page, OFFICE, "So-dang-ky-van-ban-den"),
+    KindSpec("incoming_followup_page", "Sổ theo dõi giải quyết văn bản đến", "named", ("followup_rows",),
+             context.incoming_followup_page, samples.incoming_followup_page, OFFICE,
+             "So-theo-doi-giai-quyet-van-ban-den"),
+    KindSpec("incoming_slip", "Phiếu giải quyết văn bản đến", "named", ("body",), context.incoming_slip,
+             samples.incoming_slip, OFFICE, "Phieu-giai-quyet-van-ban-den"),
+    KindSpec("consultation_summary", "Bản tổng hợp, tiếp thu, giải trình ý kiến góp ý", "named",
+             ("body", "comment_rows"), context.consultation_summary, samples.consultation_summary, OFFICE,
+             "Tong-hop-tiep-thu-giai-trinh"),
 )}
 
 SIDES = ("state", "party")
@@ -118,6 +133,50 @@ def check_side(side: str) -> str:
 def build_context(kind: str, directive: Directive, **extra: Any) -> DocumentContext:
     """The documented template context of `kind` for `directive` (extras per kind: context.py)."""
     return kind_spec(kind).build(directive, extra)
+
+
+MAX_FILE_NAME = 150
+SHORT_SUBJECT = 90
+UNSAFE = '\\/:*?"<>|\n\r\t'
+
+
+def short_subject(subject: str, limit: int = SHORT_SUBJECT) -> str:
+    """The subject as a file name carries it: one line, without "Về việc"/"về", cut at a word."""
+    flat = " ".join(subject.split())
+    for lead in ("Về việc ", "về việc ", "V/v ", "Về ", "về "):
+        if flat.startswith(lead):
+            flat = flat[len(lead):]
+            break
+    if len(flat) > limit:
+        flat = flat[:limit].rsplit(" ", 1)[0]
+    return flat[:1].upper() + flat[1:]
+
+
+def type_word(d: Directive) -> str:
+    """"Chỉ thị", "Công văn", "Kế hoạch"… as a file name starts."""
+    return "Công văn" if d.instrument is Instrument.CONG_VAN else TYPE_NAMES.get(d.instrument, "Văn bản").capitalize()
+
+
+def file_name(kind: str, d: Directive, *, number_text: str | None = None, detail: str | None = None) -> str:
+    """How an office names the file of a document: type, number, short subject
+    ("Chỉ thị 01-CT-UBND - Tăng cường công tác chỉ đạo….docx", "Dự thảo Chỉ thị lần 2 - …",
+    "Công văn 03-UBND-KGVX - Đôn đốc gửi báo cáo (Sở Y tế)"). `detail` adds what tells two documents
+    of the same kind apart (the round of a draft, the body and period of a letter)."""
+    spec = kind_spec(kind)
+    number = f" {number_text.replace('/', '-')}" if number_text else ""
+    subject = short_subject(d.subject)
+    if kind == "directive_final":
+        name = f"{type_word(d)}{number} - {subject}"
+    elif kind == "directive_draft":
+        name = f"Dự thảo {type_word(d)}{' ' + detail if detail else ''} - {subject}"
+    elif spec.layout == "letter":
+        name = f"Công văn{number} - {detail or spec.title} - {subject}"
+    elif kind in ("register_page", "incoming_register_page", "incoming_followup_page"):
+        name = f"{spec.title}{' ' + detail if detail else ''}"
+    else:
+        name = f"{spec.title}{number}{' - ' + detail if detail else ''} - {subject}"
+    cleaned = "".join("-" if ch in UNSAFE else ch for ch in name).strip(" .")
+    return cleaned[:MAX_FILE_NAME].rstrip(" .-") + ".docx"
 
 
 def sample_extras(kind: str, side: str) -> dict[str, Any]:

@@ -89,9 +89,57 @@ def rows_report(side: str) -> dict:
 
 
 def register_page(side: str) -> dict:
-    """Two lines of the outgoing register."""
+    """Two lines of the outgoing register (the ten contents of Phụ lục IV.I)."""
     return {**numbered(side), "year": 2024, "printed_on": date(2024, 6, 30), "rows": [
-        {"number": "05", "date": "16/5/2024", "symbol": "CT-UBND", "subject": "Về Kỳ thi năm 2024",
-         "signer": "Hồ Tiến Thiệu", "recipients": "Các sở, ban, ngành", "status": "Đã gửi"},
-        {"number": "06", "date": "20/5/2024", "symbol": "UBND-KGVX", "subject": "V/v gửi Chỉ thị",
-         "signer": "Hồ Tiến Thiệu", "recipients": "UBND các huyện", "status": "Đã gửi"}]}
+        {"number_symbol": "05/CT-UBND", "date": "16/05/2024", "type_subject": "Chỉ thị về Kỳ thi năm 2024",
+         "signer": "Hồ Tiến Thiệu", "recipients": "Các sở, ban, ngành", "archive_holder": "VT, KGVX",
+         "copies": "14", "dispatched_on": "16/05/2024", "received_by": "Lê Thị Cúc", "note": ""},
+        {"number_symbol": "06/UBND-KGVX", "date": "20/05/2024", "type_subject": "Công văn V/v gửi Chỉ thị",
+         "signer": "Hồ Tiến Thiệu", "recipients": "UBND các huyện", "archive_holder": "VT, KGVX",
+         "copies": "4", "dispatched_on": "20/05/2024", "received_by": "Lê Thị Cúc", "note": "Đã hủy"}]}
+
+
+def incoming_register_page(side: str) -> dict:
+    """Two lines of the incoming register (the ten contents of Phụ lục IV.VI)."""
+    return {**numbered(side), "year": 2024, "printed_on": date(2024, 6, 30), "rows": [
+        {"received_on": "20/05/2024", "arrival_number": "1", "sender": "Thủ tướng Chính phủ",
+         "number_symbol": "15/CT-TTg", "document_date": "16/05/2024",
+         "type_subject": "Chỉ thị về tăng cường chỉ đạo tổ chức Kỳ thi năm 2024",
+         "handler": "Sở Giáo dục và Đào tạo", "assigned_on": "21/05/2024", "received_by": "Lê Thị Cúc",
+         "note": "Khẩn"},
+        {"received_on": "22/05/2024", "arrival_number": "2", "sender": "Bộ Giáo dục và Đào tạo",
+         "number_symbol": "1234/BGDĐT-QLCL", "document_date": "20/05/2024",
+         "type_subject": "Công văn V/v hướng dẫn tổ chức Kỳ thi", "handler": "", "assigned_on": "",
+         "received_by": "Lê Thị Cúc", "note": ""}]}
+
+
+def incoming_followup_page(side: str) -> dict:
+    """Two lines of the follow-up register of incoming documents (Phụ lục IV.VIII)."""
+    return {**numbered(side), "year": 2024, "printed_on": date(2024, 6, 30), "rows": [
+        {"arrival_number": "1", "document": "Chỉ thị số 15/CT-TTg ngày 16/5/2024 của Thủ tướng Chính phủ",
+         "handler": "Sở Giáo dục và Đào tạo", "deadline": "27/05/2024", "progress": "Đã ban hành văn bản trả lời",
+         "reply": "05/CT-UBND ngày 16/05/2024", "note": ""},
+        {"arrival_number": "2", "document": "Công văn số 1234/BGDĐT-QLCL ngày 20/5/2024 của Bộ Giáo dục và Đào tạo",
+         "handler": "", "deadline": "", "progress": "Chờ ý kiến chỉ đạo", "reply": "", "note": ""}]}
+
+
+def incoming_slip(side: str) -> dict:
+    """A slip with the leader's instruction and the handler's proposal."""
+    return {"issued_on": date(2024, 5, 21), "number": None, "incoming": {
+        "document_type": "Chỉ thị", "number_symbol": "15/CT-TTg", "document_date": date(2024, 5, 16),
+        "sender": "Thủ tướng Chính phủ", "subject": "về tăng cường chỉ đạo tổ chức Kỳ thi năm 2024",
+        "arrival_number": 1, "received_on": date(2024, 5, 20), "lead": "Sở Giáo dục và Đào tạo",
+        "partners": ["Công an tỉnh", "Sở Y tế"], "deadline": date(2024, 5, 27),
+        "instruction": "Giao Sở GD&ĐT chủ trì tham mưu dự thảo Chỉ thị của UBND tỉnh.", "leader": "Trần Thị Bình",
+        "assigned_on": date(2024, 5, 21), "handler": "Nguyễn Văn An",
+        "proposal": "Đề xuất ban hành Chỉ thị của UBND tỉnh.", "proposer": "Nguyễn Văn An",
+        "proposed_on": date(2024, 5, 22)}}
+
+
+def consultation_summary(side: str) -> dict:
+    """Two comments, one taken in and one explained."""
+    return {"issued_on": date(2024, 5, 30), "number": None, "rows": [
+        {"body": "Công an tỉnh", "comment": "Bổ sung nhiệm vụ bảo đảm an ninh điểm thi.", "handling": "Tiếp thu",
+         "response": "Đã bổ sung vào mục 2.a)."},
+        {"body": "Sở Y tế", "comment": "Đề nghị bỏ mục 3.", "handling": "Giải trình",
+         "response": "Giữ mục 3 theo Chỉ thị số 15/CT-TTg."}]}

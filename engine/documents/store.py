@@ -77,6 +77,14 @@ def _blob(session: Session, digest: str) -> bytes:
 class DocumentStore:
     """Generated documents and uploaded templates; every method works inside the caller's session."""
 
+    def store_file(self, session: Session, content: bytes, now: datetime) -> str:
+        """Keep a file's bytes once, by their SHA-256 (the same bytes twice are stored once)."""
+        return _put_blob(session, content, now)
+
+    def file_content(self, session: Session, digest: str) -> bytes:
+        """The bytes kept under a SHA-256 by store_file."""
+        return _blob(session, digest)
+
     def save(self, session: Session, *, kind: str, content: bytes, directive_id: int | None = None,
              instance_id: int | None = None, task_ref: str | None = None,
              register_entry_id: int | None = None, actor: str, now: datetime,

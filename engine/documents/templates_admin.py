@@ -40,7 +40,10 @@ BLOCK_HELP = {
     "opinions": "Ý kiến của người thẩm định (phiếu trình)",
     "figures": "Bảng số liệu của báo cáo đơn vị",
     "report_rows": "Bảng tình hình báo cáo của các cơ quan, đơn vị",
-    "register_rows": "Bảng các văn bản đi trong sổ đăng ký",
+    "register_rows": "Bảng sổ đăng ký văn bản đi (10 nội dung, NĐ 30/2020 Phụ lục IV.I)",
+    "incoming_rows": "Bảng sổ đăng ký văn bản đến (10 nội dung, Phụ lục IV.VI)",
+    "followup_rows": "Bảng sổ theo dõi giải quyết văn bản đến (7 nội dung, Phụ lục IV.VIII)",
+    "comment_rows": "Bảng ý kiến góp ý và việc tiếp thu, giải trình",
 }
 INLINE_ORDER = ("parent_issuer", "issuer", "number_line", "place_date", "urgency", "draft_label",
                 "type_name", "subject", "cv_subject", "signer_name", "side")

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
+from .forms import FormCheckFn
 from .services import ServiceRegistry
 
 
@@ -24,3 +25,4 @@ class Feature:
     lane_roles: Mapping[str, str] = field(default_factory=dict)  # lane name in a model → role code
     roles: Mapping[str, str] = field(default_factory=dict)  # role code → its name, the roles accounts may hold
     body_name: Callable[[Session, str], str | None] | None = None  # a body code's name, None if unknown
+    form_checks: tuple[FormCheckFn, ...] = ()  # checks of a task submission before it completes

@@ -1,16 +1,28 @@
 """Task forms: declared in BPMN (a `spiffworkflow:form` YAML block on a user task), checked at
 deploy time, and used to validate and convert what a person submits — the one conversion for the
-web form (strings as typed: "25/05/2024", "2,5", "on") and the JSON API (typed values) alike."""
+web form (strings as typed: "25/05/2024", "2,5", "on") and the JSON API (typed values) alike.
+
+Besides its type a field may say `required_when: {other_field: value or [values]}` (e.g. a comment
+required when the decision is "return"), `min`/`max` for numbers, and a `widget` hint that tells the
+web which control to draw (e.g. a directory picker); the value stays of the field's type. Every
+declared field gets a value in the submission ("" for empty text, None for an empty date or
+number), so a model never reads a value left over from an earlier round. A feature may check a
+submission further (`FormCheck`, run before the task completes): its refusal is a FormError, never
+an instance in the error state.
+"""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
 import yaml
+from sqlalchemy.orm import Session
 
+from .accounts import Actor
 from .errors import FieldProblem, FormError
 
 FIELD_TYPES = {"text", "textarea", "choice", "date", "number", "bool"}
@@ -32,15 +44,23 @@ class FormField:
     options: list[tuple[str, str]] = field(default_factory=list)
     default: Any = None
     help: str | None = None
+    required_when: dict[str, list[str]] = field(default_factory=dict)  # other field → values requiring this
+    min: float | None = None
+    max: float | None = None
+    widget: str | None = None  # how the web draws it ("bodies", "body", "signer"…); the type still rules
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "label": self.label, "type": self.type, "required": self.required,
-                "options": [list(o) for o in self.options], "default": self.default, "help": self.help}
+                "options": [list(o) for o in self.options], "default": self.default, "help": self.help,
+                "required_when": {k: list(v) for k, v in self.required_when.items()}, "min": self.min,
+                "max": self.max, "widget": self.widget}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> FormField:
         return cls(d["name"], d["label"], d.get("type", "text"), bool(d.get("required")),
-                   [tuple(o) for o in d.get("options") or []], d.get("default"), d.get("help"))
+                   [tuple(o) for o in d.get("options") or []], d.get("default"), d.get("help"),
+                   {str(k): [str(v) for v in vs] for k, vs in (d.get("required_when") or {}).items()},
+                   d.get("min"), d.get("max"), d.get("widget"))
 
 
 def parse_form(text: str | None) -> list[FormField]:
@@ -79,8 +99,44 @@ def _parse_form_cached(text: str) -> tuple[FormField, ...]:
         else:
             options = []
         fields.append(FormField(name, str(item.get("label", name)), ftype, bool(item.get("required", False)),
-                                options, item.get("default"), item.get("help")))
+                                options, item.get("default"), item.get("help"),
+                                _required_when(name, item.get("required_when")),
+                                _bound(name, "min", item.get("min")), _bound(name, "max", item.get("max")),
+                                _widget(name, item.get("widget"))))
+    for f in fields:
+        for other in f.required_when:
+            if other not in seen or other == f.name:
+                raise ValueError(f"form field '{f.name}': required_when names '{other}', not another field "
+                                 "of this form")
     return tuple(fields)
+
+
+def _required_when(name: str, value: Any) -> dict[str, list[str]]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or not value:
+        raise ValueError(f"form field '{name}': required_when must map another field to a value or a list")
+    out = {}
+    for other, wanted in value.items():
+        values = wanted if isinstance(wanted, list) else [wanted]
+        out[str(other)] = [str(v).lower() if isinstance(v, bool) else str(v) for v in values]
+    return out
+
+
+def _bound(name: str, key: str, value: Any) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"form field '{name}': {key} must be a number")
+    return value
+
+
+def _widget(name: str, value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not NAME_RE.match(value):
+        raise ValueError(f"form field '{name}': widget must be a lower-case name")
+    return value
 
 
 def _convert(f: FormField, value: Any) -> Any:
@@ -96,7 +152,12 @@ def _convert(f: FormField, value: Any) -> Any:
             raise ValueError(f"chọn một trong: {allowed}")
         return value
     if f.type == "number":
-        return _number(value)
+        number = _number(value)
+        if f.min is not None and number < f.min:
+            raise ValueError(f"phải từ {_plain(f.min)} trở lên")
+        if f.max is not None and number > f.max:
+            raise ValueError(f"không được lớn hơn {_plain(f.max)}")
+        return number
     if f.type == "date":
         return _date(value)
     if f.type == "bool":
@@ -109,6 +170,10 @@ def _convert(f: FormField, value: Any) -> Any:
             return False
         raise ValueError("phải là có/không")
     raise ValueError(f"kiểu trường không biết: {f.type}")
+
+
+def _plain(number: float) -> str:
+    return str(int(number)) if float(number).is_integer() else str(number)
 
 
 def _number(value: Any) -> int | float:
@@ -156,6 +221,7 @@ def validate_submission(fields: list[FormField], data: dict[str, Any]) -> dict[s
         if key not in known:
             problems.append(FieldProblem(str(key)[:100], "trường này không có trong biểu mẫu"))
     clean: dict[str, Any] = {}
+    empty_fields = []
     for f in fields:
         value = data.get(f.name)
         empty = value is None or (isinstance(value, str) and not value.strip())
@@ -164,11 +230,53 @@ def validate_submission(fields: list[FormField], data: dict[str, Any]) -> dict[s
                 clean[f.name] = False
             elif f.required:
                 problems.append(FieldProblem(f.name, f"'{f.label}' là bắt buộc"))
+            else:
+                # Every field gets a value: a model never reads one left over from an earlier round.
+                clean[f.name] = "" if f.type in ("text", "textarea") else None
+                empty_fields.append(f)
             continue
         try:
             clean[f.name] = _convert(f, value)
         except ValueError as exc:
             problems.append(FieldProblem(f.name, f"'{f.label}': {exc}"))
+    by_name = {f.name: f for f in fields}
+    for f in empty_fields:
+        for other, wanted in f.required_when.items():
+            chosen = clean.get(other)
+            chosen_text = str(chosen).lower() if isinstance(chosen, bool) else str(chosen)
+            if chosen is not None and chosen_text in wanted:
+                problems.append(FieldProblem(f.name, f"'{f.label}' là bắt buộc khi "
+                                                     f"{_describe_choice(by_name[other], chosen)}"))
+                break
     if problems:
         raise FormError(problems)
     return clean
+
+
+def _describe_choice(f: FormField, value: Any) -> str:
+    """"chọn 'Trả lại để sửa'" / "đánh dấu 'Gửi lấy ý kiến'": what the person chose, in their words."""
+    if f.type == "bool":
+        return f"đánh dấu '{f.label}'"
+    label = dict(f.options).get(str(value), str(value))
+    return f"'{f.label}' là '{label}'"
+
+
+@dataclass(frozen=True)
+class FormCheck:
+    """A submission about to complete a task, handed to the features' checks (inside the task's
+    transaction, before anything runs): they raise FormError naming the fields to fix, or return
+    the values to complete with (e.g. normalised); None keeps the values as they are."""
+
+    session: Session
+    actor: Actor
+    now: datetime
+    process_id: str
+    element_id: str
+    values: dict[str, Any]  # the submission as converted by validate_submission
+    data: dict[str, Any]  # the task's data (what earlier steps recorded), read-only
+    ref_type: str | None
+    ref_id: int | None
+    instance_id: int
+
+
+FormCheckFn = Callable[[FormCheck], "dict[str, Any] | None"]

@@ -26,6 +26,7 @@ from .definitions import DefinitionChecker
 from .deployment import Definitions
 from .errors import Problem
 from .expressions import SafeEvaluator
+from .forms import FormCheckFn
 from .inspection import Inspection
 from .instances import Instances
 from .journal import Journal
@@ -50,7 +51,7 @@ class ChithiEngine:
                  services: ServiceRegistry, lane_roles: Mapping[str, str] | None = None,
                  workflows_dir: Path | None = None, cache_size: int = 512,
                  password_hasher: PasswordHasher | None = None, known_roles: Mapping[str, str] | None = None,
-                 body_name: BodyName | None = None):
+                 body_name: BodyName | None = None, form_checks: tuple[FormCheckFn, ...] = ()):
         self.db = db
         self.clock = clock
         self.evaluator = evaluator
@@ -65,7 +66,7 @@ class ChithiEngine:
         self.instances = Instances(self.journal, self.definitions, self.serializer, script_engine, evaluator,
                                    lane_roles or {}, cache_size)
         self.messages = Messages(self.instances)
-        self.tasks = HumanTasks(self.instances)
+        self.tasks = HumanTasks(self.instances, form_checks)
         self.timers = Timers(self.instances)
         self.admin = Administration(self.instances)
         self.versions = Versions(self.instances)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from . import humantasks
 from .accounts import Actor
 from .errors import ConflictError, InvalidState, NotFound, PermissionDenied
-from .forms import FormField, validate_submission
+from .forms import FormCheck, FormCheckFn, FormField, validate_submission
 from .instances import Instances
 from .models import HumanTask, ProcessInstance
 from .status import OPEN_TASK, RUNNING, TaskStatus
@@ -24,10 +24,11 @@ ALREADY_DONE = "Việc này đã được người khác xử lý (already compl
 class HumanTasks:
     """What people do: see their inbox, claim, release and complete tasks."""
 
-    def __init__(self, instances: Instances):
+    def __init__(self, instances: Instances, form_checks: tuple[FormCheckFn, ...] = ()):
         self.instances = instances
         self.journal = instances.journal
         self.db = instances.db
+        self.form_checks = form_checks  # the features' checks of a submission (forms.FormCheck)
 
     def inbox(self, actor: Actor, *, limit: int = 100, offset: int = 0) -> list[TaskInfo]:
         """Ready tasks `actor` may act on, soonest due first (indexed SQL only)."""
@@ -95,6 +96,7 @@ class HumanTasks:
             task = wf.get_task_from_id(uuid.UUID(row.task_uuid))
             if task is None or task.state != TaskState.READY:
                 raise ConflictError(ALREADY_DONE)
+            clean = self._checked(s, actor, row, instance, clean, dict(task.data))
 
             def complete(_wf: BpmnWorkflow) -> None:
                 task.set_data(**clean)
@@ -104,3 +106,15 @@ class HumanTasks:
                                    {"task_id": task_id, "element_id": row.element_id, "data": clean}, complete,
                                    completed={row.task_uuid: actor.username})
             return self.instances.info(s, instance)
+
+    def _checked(self, s: Session, actor: Actor, row: HumanTask, instance: ProcessInstance,
+                 values: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+        """Run the features' checks on a submission; each may refuse it or return adjusted values."""
+        for check in self.form_checks:
+            adjusted = check(FormCheck(session=s, actor=actor, now=self.instances.clock.now(),
+                                       process_id=row.process_id, element_id=row.element_id, values=dict(values),
+                                       data=data, ref_type=instance.ref_type, ref_id=instance.ref_id,
+                                       instance_id=instance.id))
+            if adjusted is not None:
+                values = adjusted
+        return values

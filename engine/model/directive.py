@@ -83,6 +83,8 @@ class ReportingCycle:
 
 
 FREQUENCIES = ("once", "days", "weekly", "monthly", "quarterly")
+FREQUENCY_LABELS = {"once": "Một lần (báo cáo cuối)", "days": "Theo số ngày", "weekly": "Hằng tuần",
+                    "monthly": "Hằng tháng", "quarterly": "Hằng quý"}
 
 
 @dataclass
@@ -96,6 +98,8 @@ class Assignment:
     deadline: date | None = None
     cycle: ReportingCycle | None = None
     lead: bool = False  # chủ trì (lead body) rather than phối hợp
+    report_to: str | None = None  # whom the body reports to, as printed ("Sở Giáo dục và Đào tạo")
+    report_to_code: str | None = None  # its directory code, when it is a body of the directory
 
 
 @dataclass
@@ -174,9 +178,33 @@ class Directive:
         return f"{self.instrument.value}-{self.issuer_symbol}"
 
     @property
+    def number_text(self) -> str | None:
+        """Số, ký hiệu as printed ("05/CT-UBND", "25-CT/TU"); None while a draft."""
+        return None if self.number is None else number_text(self.side, self.number, self.symbol)
+
+    @property
     def number_line(self) -> str:
         """"Số: 05/CT-UBND" (State), "Số 25-CT/TU" (Party); blank number while a draft."""
         num = "" if self.number is None else f"{self.number:02d}"
         if self.side is Side.PARTY:
             return f"Số {num or '    '}-{self.symbol}"
         return f"Số: {num or '    '}/{self.symbol}"
+
+
+def number_text(side: Side | str, number: int, symbol: str) -> str:
+    """Số, ký hiệu as printed: "05/CT-UBND" (State), "25-CT/TU" (Party); numbers below 10 get a 0."""
+    if Side(side) is Side.PARTY:
+        return f"{number:02d}-{symbol}"
+    return f"{number:02d}/{symbol}"
+
+
+def directive_date(d: Directive, today: date) -> date:
+    """The date the directive speaks for, for the dated directory: its issue date once issued, else
+    today within the month and year the draft is dated (a draft of May 2024 speaks for May 2024)."""
+    if d.issued_on is not None:
+        return d.issued_on
+    if d.year is None or (d.year, d.month or today.month) == (today.year, today.month):
+        return today
+    month = d.month or 12
+    last_day = (date(d.year + month // 12, month % 12 + 1, 1) - date.resolution).day
+    return date(d.year, month, min(today.day, last_day))

@@ -57,6 +57,12 @@ class OutgoingEntry(Base):
     status: Mapped[str] = mapped_column(String(20), default="issued")  # issued | cancelled
     issued_by: Mapped[str] = mapped_column(String(100))
     issued_at: Mapped[datetime | None]
+    # NĐ 30/2020 Phụ lục IV.I: đơn vị, người nhận bản lưu; số lượng bản; ngày chuyển; ký nhận; ghi chú.
+    archive_holder: Mapped[str | None] = mapped_column(String(200))
+    copies: Mapped[int | None] = mapped_column(Integer)
+    dispatched_on: Mapped[date | None] = mapped_column(Date)
+    received_by: Mapped[str | None] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(Text)
     cancel_reason: Mapped[str | None] = mapped_column(Text)
     cancelled_by: Mapped[str | None] = mapped_column(String(100))
     cancelled_at: Mapped[datetime | None]
@@ -85,3 +91,19 @@ class IncomingEntry(Base):
     directive_id: Mapped[int | None] = mapped_column(Integer, index=True)
     registered_by: Mapped[str] = mapped_column(String(100))
     registered_at: Mapped[datetime | None]
+    # NĐ 30/2020 Phụ lục IV.VI–VIII: tên loại; đơn vị chủ trì và phối hợp (tên); ngày chuyển; ký nhận;
+    # tiến độ giải quyết; văn bản trả lời; ghi chú.
+    document_type: Mapped[str | None] = mapped_column(String(60))  # "Chỉ thị"
+    handling_unit_name: Mapped[str | None] = mapped_column(String(400))
+    partner_units: Mapped[list | None] = mapped_column(JSON)  # [{"code", "name"}]
+    assigned_on: Mapped[date | None] = mapped_column(Date)
+    assigned_by: Mapped[str | None] = mapped_column(String(200))
+    received_by: Mapped[str | None] = mapped_column(String(200))
+    progress: Mapped[str | None] = mapped_column(Text)
+    reply_ref: Mapped[str | None] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(Text)
+    # The file that arrived (PDF or .docx), stored once by its hash.
+    file_sha256: Mapped[str | None] = mapped_column(String(64))
+    file_name: Mapped[str | None] = mapped_column(String(255))
+    file_type: Mapped[str | None] = mapped_column(String(100))
+    file_size: Mapped[int | None] = mapped_column(Integer)

@@ -33,8 +33,8 @@ def _require_write_lock(session: Session) -> None:
         )
 
 
-def next_number(session: Session, issuer_code: str, series: str, period: str) -> int:
-    """Take the next number of a counter, creating it at 0 if needed; the row stays locked."""
+def _locked_counter(session: Session, issuer_code: str, series: str, period: str) -> NumberCounter:
+    """The counter row of (issuer, series, period), created at 0 if needed, locked for this transaction."""
     _require_write_lock(session)
     query = (
         select(NumberCounter)
@@ -51,9 +51,32 @@ def next_number(session: Session, issuer_code: str, series: str, period: str) ->
         except IntegrityError:  # another transaction created it first; its row is locked below
             pass
         counter = session.scalars(query).one()
+    return counter
+
+
+def next_number(session: Session, issuer_code: str, series: str, period: str) -> int:
+    """Take the next number of a counter, creating it at 0 if needed; the row stays locked."""
+    counter = _locked_counter(session, issuer_code, series, period)
     counter.last_number += 1
     session.flush()
     return counter.last_number
+
+
+def claim_number(session: Session, issuer_code: str, series: str, period: str, number: int) -> None:
+    """Record that `number` was used outside the counter (a document numbered before it reached the
+    system): the counter moves up to it, so the next number given follows the highest one used."""
+    if number < 1:
+        raise FormError([FieldProblem("number", "số phải là số nguyên dương")])
+    counter = _locked_counter(session, issuer_code, series, period)
+    counter.last_number = max(counter.last_number, number)
+    session.flush()
+
+
+def peek_next(session: Session, issuer_code: str, series: str, period: str) -> int:
+    """The number the counter would give next (nothing is taken)."""
+    last = session.scalar(select(NumberCounter.last_number).where(
+        NumberCounter.issuer_code == issuer_code, NumberCounter.series == series, NumberCounter.period == period))
+    return (last or 0) + 1
 
 
 def add_party_term(session: Session, issuer_code: str, label: str, start: date, end: date | None) -> PartyTerm:
@@ -118,25 +141,48 @@ def format_number(side: Side, instrument: Instrument, number: int, issuer_symbol
 def issue_number(session: Session, *, issuer_code: str, instrument: Instrument | str, side: Side | str,
                  on: date, subject: str, signer: str, directive_id: int | None = None, actor: str,
                  recipients: list[str] | None = None, issuer_symbol: str | None = None,
-                 drafting_unit: str | None = None, now: datetime | None = None) -> OutgoingEntry:
-    """Give the next number of the issuer's series and register the document as issued."""
+                 drafting_unit: str | None = None, now: datetime | None = None, number: int | None = None,
+                 archive_holder: str | None = None, copies: int | None = None,
+                 dispatched_on: date | None = None, received_by: str | None = None,
+                 note: str | None = None) -> OutgoingEntry:
+    """Give the next number of the issuer's series and register the document as issued.
+
+    With `number`, register a document numbered before it reached the system (an import): refused
+    when that number is already in the register; the counter then continues after it. The other
+    keywords are the remaining contents of NĐ 30/2020 Phụ lục IV.I (bản lưu, số bản, ngày chuyển…).
+    """
     instrument, side = Instrument(instrument), Side(side)
     if not subject.strip() or not signer.strip():
         raise FormError([FieldProblem(k, "không được để trống (required)")
                          for k, v in (("subject", subject), ("signer", signer)) if not v.strip()])
     period = party_term_on(session, issuer_code, on).label if side is Side.PARTY else str(on.year)
     symbol_part = _issuer_symbol(session, issuer_code, issuer_symbol)
-    number = next_number(session, issuer_code, instrument.value, period)
+    if number is None:
+        number = next_number(session, issuer_code, instrument.value, period)
+    else:
+        taken = session.scalar(select(OutgoingEntry).where(
+            OutgoingEntry.issuer_code == issuer_code, OutgoingEntry.series == instrument.value,
+            OutgoingEntry.period == period, OutgoingEntry.number == number))
+        if taken is not None:
+            raise FormError([FieldProblem("number", f"số {taken.number_text} ({_period_words(side, period)}) đã có "
+                                                    f"trong sổ văn bản đi, ngày {taken.issued_on:%d/%m/%Y}: "
+                                                    f"{taken.subject[:80]}")])
+        claim_number(session, issuer_code, instrument.value, period, number)
     symbol, number_text = format_number(side, instrument, number, symbol_part, drafting_unit)
     entry = OutgoingEntry(
         issuer_code=issuer_code, side=side.value, series=instrument.value, period=period, number=number,
         symbol=symbol, number_text=number_text, issued_on=on, subject=subject, signer=signer,
         recipients=list(recipients or []), directive_id=directive_id, status="issued",
-        issued_by=actor, issued_at=now,
+        issued_by=actor, issued_at=now, archive_holder=archive_holder, copies=copies,
+        dispatched_on=dispatched_on, received_by=received_by, note=note,
     )
     session.add(entry)
     session.flush()
     return entry
+
+
+def _period_words(side: Side, period: str) -> str:
+    return f"nhiệm kỳ {period}" if side is Side.PARTY else f"năm {period}"
 
 
 def cancel_issuance(session: Session, entry_id: int, reason: str, actor: str,

@@ -20,6 +20,11 @@ URGENCY = {"KHẨN", "THƯỢNG KHẨN", "HỎA TỐC"}
 TYPE_ABBREVIATIONS = {"CHỈ THỊ": "CT", "BÁO CÁO": "BC", "KẾ HOẠCH": "KH", "TỜ TRÌNH": "TTr",
                       "QUYẾT ĐỊNH": "QĐ", "THÔNG BÁO": "TB", "CÔNG ĐIỆN": "CĐ"}
 TWIPS_PER_MM = 1440 / 25.4
+# Registers, slips and tables that carry neither a number nor a signature block (NĐ 30/2020 Phụ lục
+# IV models: the registers, the Phiếu giải quyết văn bản đến; a summary table annexed to a draft).
+UNNUMBERED = {"register_page", "incoming_register_page", "incoming_followup_page", "incoming_slip",
+              "consultation_summary"}
+REGISTERS = {"register_page", "incoming_register_page", "incoming_followup_page"}
 
 
 @dataclass
@@ -38,7 +43,7 @@ class Expect:
 
     @property
     def has_signature(self) -> bool:
-        return self.kind != "register_page"
+        return self.kind not in UNNUMBERED
 
 
 @dataclass
@@ -349,7 +354,9 @@ class Checker:
     def _number_line(self, lines) -> None:
         e = self.expect
         found = [(t, p) for t, p in lines if t.startswith("Số")]
-        if e.kind == "register_page":
+        if e.kind in UNNUMBERED:
+            if found:
+                self.fail("number", f"{e.kind} carries no number line: {found[0][0]!r}")
             return
         if not found:
             self.fail("number", "no number line in the left column")
@@ -382,7 +389,7 @@ class Checker:
     def _date_line(self, lines) -> None:
         e = self.expect
         found = [(t, p) for t, p in lines if ", ngày " in t]
-        if e.kind == "register_page" and not found:
+        if e.kind in REGISTERS and not found:
             return
         if not found:
             self.fail("place and date", "no date line in the right column")

@@ -25,7 +25,9 @@ SEED_TEXT = {"state": SHARED / "seeds" / "003_240c4865fef8ab02.txt",
 ISSUED = {"state": (5, date(2024, 5, 16)), "party": (25, date(2022, 6, 5))}
 TYPE_NAMES = {"submission_slip": "PHIẾU TRÌNH", "directive_draft": "CHỈ THỊ", "directive_final": "CHỈ THỊ",
               "body_report": "BÁO CÁO", "consolidated_report": "BÁO CÁO", "closeout_report": "BÁO CÁO",
-              "register_page": "SỔ ĐĂNG KÝ VĂN BẢN ĐI"}
+              "register_page": "SỔ ĐĂNG KÝ VĂN BẢN ĐI", "incoming_register_page": "SỔ ĐĂNG KÝ VĂN BẢN ĐẾN",
+              "incoming_followup_page": "SỔ THEO DÕI GIẢI QUYẾT VĂN BẢN ĐẾN",
+              "incoming_slip": "PHIẾU GIẢI QUYẾT VĂN BẢN ĐẾN", "consultation_summary": "BẢN TỔNG HỢP"}
 ALL_KINDS = [(kind, side) for kind in KINDS for side in ("state", "party")]
 
 

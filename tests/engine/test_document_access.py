@@ -24,6 +24,7 @@ from tests.workflows.helpers import (
     draft,
     issue,
     review_to_signing,
+    signer,
     state_directive,
 )
 
@@ -137,7 +138,7 @@ def test_an_assigned_body_reads_the_issued_directive_its_letters_and_reports_onl
     desk.do("unit_head", ISSUER_LS, "Task_choose", {"route": "state"})
     draft(desk, ISSUER_LS)
     review_to_signing(desk, ISSUER_LS)
-    issue(desk, ISSUER_LS, "Task_sign_state", {"signer": "chairman", "on_behalf": True}, "2024-05-21")
+    issue(desk, ISSUER_LS, "Task_sign_state", signer("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Hồ Tiến Thiệu"), "2024-05-21")
     desk.do("body_officer", "LS.CA", "Task_acknowledge")
     desk.wait(days=2, minutes=1)  # LS.SYT has not acknowledged: a reminder letter in its follow-up
     desk.do("body_officer", "LS.SYT", "Task_acknowledge")
@@ -182,7 +183,7 @@ def test_a_consulted_department_reads_the_draft_it_comments_on_and_later_ones_on
         desk.do("unit_head", ISSUER_LS, "Task_head_review", {"decision": "return", "comment": "Sửa lại."})
         clock.advance(hours=1)
     v1, v2 = sorted(_by(documents(engine, did), "directive_draft"))
-    draft(desk, ISSUER_LS, consult=True, consult_bodies="LS.SYT", consult_days=3)
+    draft(desk, ISSUER_LS, consult=True, consult_bodies="LS.SYT", consult_deadline="2024-05-23")
     sent = max(_by(documents(engine, did), "directive_draft"))  # the draft sent for comments
     assert sent > v2
     assert _readable(engine, SYT, documents(engine, did)) == {sent}
@@ -193,7 +194,13 @@ def test_a_consulted_department_reads_the_draft_it_comments_on_and_later_ones_on
 
     clock.advance(hours=1)
     desk.do("body_officer", "LS.SYT", "Task_give_opinion", {"opinion": "agree"})
-    desk.do("clerk", ISSUER_LS, "Task_absorb", {"absorb_summary": "Tiếp thu."})  # the revised draft
+    from engine.directives.drafting import respond
+    from engine.directives.store import list_comments
+
+    with engine.db.session() as s:
+        [agreed] = [c.id for c in list_comments(s, did) if c.stage == "consultation"]
+    respond(engine, did, agreed, "accepted", "Ghi nhận.", CLERK_LS)
+    desk.do("clerk", ISSUER_LS, "Task_absorb", {"note": "Tiếp thu."})  # the revised draft
     desk.do("unit_head", ISSUER_LS, "Task_head_review", APPROVE)  # submission slip
     docs = documents(engine, did)
     (revised,) = _by(docs, "directive_draft") - {v1, v2, sent}

@@ -86,6 +86,7 @@ class Camera:
         """Photograph the current page as `name`; returns the file (asserted non-trivial)."""
         self.count += 1
         path = self.folder / f"{self.count:02d}-{name}.png"
+        self.driver.execute_script("window.scrollTo(0, 0)")  # the whole page, from its top
         height = self.driver.execute_script("return document.documentElement.scrollHeight") or 900
         self.driver.set_window_size(1280, min(max(int(height), 900), 4000))
         assert self.driver.save_screenshot(str(path))

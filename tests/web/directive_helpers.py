@@ -58,7 +58,7 @@ def drafted(engine) -> int:
     """A directive chosen (State route) and drafted once, so its draft .docx is stored; its id."""
     directive_id, _ = import_langson(engine)
     act(engine, "truongphong", "Task_choose", {"route": "state"})
-    act(engine, "chuyenvien", "Task_draft", {"draft_summary": "Dự thảo lần 1."})
+    act(engine, "chuyenvien", "Task_draft", {"note": "Dự thảo lần 1."})
     return directive_id
 
 

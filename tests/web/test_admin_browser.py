@@ -13,17 +13,17 @@ import pytest
 
 from engine.directives.demo import Desk
 from engine.directives.life import import_directive
+from engine.directives.reference import load_reference_data
 from engine.directory.admin import save_body
 from engine.directory.service import map_to_successors
 from engine.documents import GeneratedDocument
 from engine.kernel.accounts import SYSTEM, cheap_hasher
 from engine.kernel.clock import FrozenClock
 from engine.kernel.models import AuditEvent
-from engine.registers.numbering import load_reference_data
 from web import create_app
 from web.seed import DEMO_PASSWORD
 
-from ..workflows.helpers import CLERK_LS, ISSUER_LS, draft, issue, review_to_signing, state_directive
+from ..workflows.helpers import CLERK_LS, ISSUER_LS, draft, issue, review_to_signing, signer, state_directive
 from .browser_support import WAIT_SECONDS, log_in, wait_text
 
 pytestmark = pytest.mark.browser
@@ -38,14 +38,18 @@ class Live:
         self.base, self.engine, self.clock = base, engine, clock
         self.desk = Desk(engine, clock)
 
-    def issue_directive(self) -> tuple[int, int]:
-        """The Lạng Sơn directive (one assigned body) carried to issuance; (directive id, its follow-up)."""
+    def issue_directive(self, subject_note: str = "") -> tuple[int, int]:
+        """The Lạng Sơn directive (one assigned body) carried to issuance; (directive id, its follow-up).
+        A second directive needs its own `subject_note`: the same draft is not imported twice."""
         before = {t.instance_id for t in self.desk.tasks("body_officer", BODY, "Task_acknowledge")}
-        did, _iid = import_directive(self.engine, state_directive((BODY,)), actor=CLERK_LS)
+        description = state_directive((BODY,))
+        description["subject"] += subject_note
+        did, _iid = import_directive(self.engine, description, actor=CLERK_LS)
         self.desk.do("unit_head", ISSUER_LS, "Task_choose", {"route": "state"})
         draft(self.desk, ISSUER_LS)
         review_to_signing(self.desk, ISSUER_LS)
-        issue(self.desk, ISSUER_LS, "Task_sign_state", {"signer": "chairman", "on_behalf": True}, "2024-05-21")
+        issue(self.desk, ISSUER_LS, "Task_sign_state", signer("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Hồ Tiến Thiệu"),
+              "2024-05-21")
         [followup] = [t.instance_id for t in self.desk.tasks("body_officer", BODY, "Task_acknowledge")
                       if t.instance_id not in before]
         return did, followup
@@ -376,7 +380,7 @@ def test_the_modeler_export_reimported_and_deployed_behaves_as_the_original(live
     camera("compare-no-changes")
 
     # Same behaviour: a second directive's follow-up runs on version 2; both walk the same path.
-    did_2, followup_2 = live.issue_directive()
+    did_2, followup_2 = live.issue_directive(" (lần 2)")
     with live.engine.db.session() as s:
         from engine.kernel.models import ProcessDefinition, ProcessInstance
 

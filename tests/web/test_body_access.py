@@ -7,7 +7,7 @@ import re
 
 from engine.directives.demo import Desk
 from engine.directives.life import import_directive
-from tests.workflows.helpers import ISSUER_LS, documents, draft, issue, review_to_signing, state_directive
+from tests.workflows.helpers import ISSUER_LS, documents, draft, issue, review_to_signing, signer, state_directive
 from web.seed import DemoUser, ensure_demo_users
 
 from .directive_helpers import ready_task, user
@@ -21,7 +21,7 @@ def _issued_to_two_bodies(engine, clock) -> int:
     desk.do("unit_head", ISSUER_LS, "Task_choose", {"route": "state"})
     draft(desk, ISSUER_LS)
     review_to_signing(desk, ISSUER_LS)
-    issue(desk, ISSUER_LS, "Task_sign_state", {"signer": "chairman", "on_behalf": True}, "2024-05-21")
+    issue(desk, ISSUER_LS, "Task_sign_state", signer("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Hồ Tiến Thiệu"), "2024-05-21")
     desk.wait(days=2, minutes=1)  # neither body acknowledged: one reminder letter each
     return did
 
@@ -68,7 +68,7 @@ def test_a_consulted_department_not_assigned_sees_the_header_and_the_draft_on_it
     draft(desk, ISSUER_LS)
     desk.do("unit_head", ISSUER_LS, "Task_head_review", {"decision": "return", "comment": "Nội bộ: sửa mục 3."})
     clock.advance(hours=1)
-    draft(desk, ISSUER_LS, consult=True, consult_bodies="LS.SYT", consult_days=3)
+    draft(desk, ISSUER_LS, consult=True, consult_bodies="LS.SYT", consult_deadline="2024-05-23")
     draft_id = max(d.id for d in documents(engine, did) if d.kind == "directive_draft")  # the one sent out
     ensure_demo_users(engine, [DemoUser("yte", "Cán bộ Sở Y tế", ("body_officer",), "LS.SYT")])
     task = next(t for t in engine.inbox(engine.accounts.get("yte")) if t.element_id == "Task_give_opinion")

@@ -19,7 +19,7 @@ def _login(auth, engine, username):
 def test_task_page_shows_the_return_comments_newest_first_with_the_documents(engine, client, auth):
     directive_id = drafted(engine)
     act(engine, "truongphong", "Task_head_review", {"decision": "return", "comment": "Làm rõ mục 2 <b>ngay</b>."})
-    act(engine, "chuyenvien", "Task_draft", {"draft_summary": "Đã sửa mục 2."})
+    act(engine, "chuyenvien", "Task_draft", {"note": "Đã sửa mục 2."})
     act(engine, "truongphong", "Task_head_review", {"decision": "return", "comment": "Bổ sung Nơi nhận."})
     task = ready_task(engine, "chuyenvien", "Task_draft")
     assert directive_of(task) == directive_id
@@ -152,8 +152,8 @@ def test_seed_is_idempotent_and_gives_truongphong_the_first_directive_task(engin
 def test_a_consulted_body_sees_the_header_and_the_draft_but_no_comments_in_the_task_panel(engine, client, auth):
     drafted(engine)
     act(engine, "truongphong", "Task_head_review", {"decision": "return", "comment": "Nội bộ: sửa mục 3."})
-    act(engine, "chuyenvien", "Task_draft", {"draft_summary": "Lần 2.", "consult": True,
-                                             "consult_bodies": "LS.SGDDT", "consult_days": 3})
+    act(engine, "chuyenvien", "Task_draft", {"note": "Lần 2.", "consult": True,
+                                             "consult_bodies": "LS.SGDDT", "consult_deadline": "2024-05-23"})
     task = ready_task(engine, "donvi", "Task_give_opinion")  # Sở GD&ĐT is consulted and assigned
     assert directive_of(task)
     _login(auth, engine, "donvi")
@@ -168,13 +168,14 @@ def test_a_consulted_body_sees_the_header_and_the_draft_but_no_comments_in_the_t
 def test_import_page_with_a_national_only_description_starts_at_intake(engine, client, auth):
     _login(auth, engine, "chuyenvien")
     token = csrf_token_of(client.get("/directives/new").get_data(as_text=True))
-    national = ("national: {number: '15', symbol: CT-TTg, issuer: Thủ tướng Chính phủ, date: 2024-05-16}\n"
+    national = ("national: {number: '15', symbol: CT-TTg, issuer: Thủ tướng Chính phủ, date: 2024-05-16, "
+                "subject: về tổ chức Kỳ thi năm 2024}\n"
                 "receiver: {issuer_code: LS.UBND, issuer_name: UBND TỈNH LẠNG SƠN, issuer_symbol: UBND,"
                 " place: Lạng Sơn}\n")
     response = client.post("/directives/new", data={"text": national, "csrf_token": token}, follow_redirects=True)
     html = response.get_data(as_text=True)
-    assert response.status_code == 200 and "Đã tiếp nhận chỉ thị cấp trên" in html
-    assert "Vào sổ văn bản đến" in html  # the intake's first task, shown on the instance page
+    assert response.status_code == 200 and "Đã vào sổ văn bản đến số 1" in html
+    assert "Tiếp nhận văn bản đến" in html and "Chỉ thị số 15/CT-TTg" in html  # the directive answering it
 
 
 def test_a_clerk_of_another_province_cannot_import_through_the_page_or_the_api(engine, client, auth):
@@ -191,7 +192,7 @@ def test_a_clerk_of_another_province_cannot_import_through_the_page_or_the_api(e
     page = client.get("/directives/new")
     response = client.post("/directives/new", data={"text": cantho, "csrf_token": csrf_token_of(page.get_data(as_text=True))})
     html = response.get_data(as_text=True)
-    assert response.status_code == 403 and "CT.TU" in html and "Ban Thường vụ Thành ủy" in html
+    assert response.status_code == 403 and "Thành ủy Cần Thơ" in html and "Ban Thường vụ Thành ủy" in html
     api = client.post("/api/directives", data=json.dumps(yaml.safe_load(cantho), default=str),
                       content_type="application/json", headers={"X-Requested-With": "test"})
     assert api.status_code == 403 and api.get_json()["error"] == "forbidden"
@@ -199,3 +200,27 @@ def test_a_clerk_of_another_province_cannot_import_through_the_page_or_the_api(e
         from engine.directives.store import DirectiveRow
 
         assert s.query(DirectiveRow).count() == 0
+
+
+def test_a_directive_imported_twice_is_refused_by_the_page_the_api_and_the_cli_with_a_pointer(engine, client, auth,
+                                                                                               db_url, capsys):
+    """Whatever the way in: a clear message naming the directive already stored, the text kept."""
+    import json
+
+    import yaml
+
+    from web.cli import main as cli
+
+    _login(auth, engine, "chuyenvien")
+    text = LANGSON.read_text(encoding="utf-8")
+    page = client.get("/directives/new")
+    token = csrf_token_of(page.get_data(as_text=True))
+    assert client.post("/directives/new", data={"text": text, "csrf_token": token}).status_code == 302
+    again = client.post("/directives/new", data={"text": text, "csrf_token": token})
+    html = again.get_data(as_text=True)
+    assert again.status_code == 422 and "dự thảo này đã được nhập: chỉ thị #1" in html and "Hồ Tiến Thiệu" in html
+    api = client.post("/api/directives", data=json.dumps(yaml.safe_load(text), default=str),
+                      content_type="application/json", headers={"X-Requested-With": "test"})
+    assert api.status_code == 422 and "chỉ thị #1" in api.get_json()["fields"]["$"]
+    assert cli(["--database-url", db_url, "directive", "import", str(LANGSON)]) == 1
+    assert "chỉ thị #1" in capsys.readouterr().err

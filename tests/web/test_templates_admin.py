@@ -7,6 +7,7 @@ import io
 import pytest
 
 from engine.app import build_engine
+from engine.documents.kinds import KINDS
 from engine.documents.render import shipped_template
 from engine.documents.store import DOCX_MIME
 from engine.kernel.accounts import cheap_hasher
@@ -29,7 +30,7 @@ def test_admin_sees_every_slot_and_the_nav_link(client, auth):
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert 'id="nav-templates"' in html
-    assert html.count('<tr id="slot-') == 20
+    assert html.count('<tr id="slot-') == 2 * len(KINDS)
     assert "Công văn gửi văn bản" in html and "Mẫu gốc" in html
 
 
@@ -127,7 +128,7 @@ def test_cli_upload_list_download_and_revert(db_url, tmp_path, capsys, admin_acc
     listing = capsys.readouterr().out
     line = next(row for row in listing.splitlines() if row.startswith(f"{KIND} ") and f" {SIDE} " in row)
     assert "uploaded v1 by quantri" in line
-    assert sum(" shipped " in row for row in listing.splitlines()) == 19
+    assert sum(" shipped " in row for row in listing.splitlines()) == 2 * len(KINDS) - 1
 
     assert main(["--database-url", db_url, "template", "download", KIND, SIDE, str(tmp_path)]) == 0
     assert (tmp_path / f"{KIND}.{SIDE}.v1.docx").read_bytes() == good.read_bytes()

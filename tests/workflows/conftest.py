@@ -6,6 +6,7 @@ import pytest
 
 from engine.app import build_engine
 from engine.directives.demo import Desk
+from engine.directives.reference import load_reference_data
 from engine.kernel.accounts import cheap_hasher
 
 
@@ -13,6 +14,7 @@ from engine.kernel.accounts import cheap_hasher
 def engine(db_url, clock):
     eng = build_engine(db_url, clock=clock, password_hasher=cheap_hasher())
     eng.deploy_directory()
+    load_reference_data(eng)  # the directory is law: the form checks read it
     yield eng
     eng.db.dispose()
 

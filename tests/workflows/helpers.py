@@ -84,7 +84,15 @@ def ready(engine, instance_id: int) -> list[str]:
 
 
 def draft(desk, issuer: str, **extra) -> None:
-    desk.do("clerk", issuer, "Task_draft", {"draft_summary": "Dự thảo.", **extra})
+    desk.do("clerk", issuer, "Task_draft", {"note": "Dự thảo.", **extra})
+
+
+def signer(authority: str | None, title: str, name: str) -> dict:
+    """The sign-off form's choice of a signer of the issuer (issuers.yaml)."""
+    from engine.directives.issuers import signer_key
+    from engine.model.directive import Signature
+
+    return {"signer": signer_key(Signature(authority, title, name))}
 
 
 def review_to_signing(desk, issuer: str) -> None:

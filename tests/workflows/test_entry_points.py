@@ -60,9 +60,9 @@ def test_post_yaml_national_only_starts_at_intake(app):
                                       headers={**auth("chuyenvien"), "X-Requested-With": "test"})
     assert response.status_code == 201
     body = response.get_json()
-    assert body["directive_id"] is None and body["start"] == "intake"
+    assert body["directive_id"] == 1 and body["start"] == "intake"
     info = app.extensions["chithi"].get_instance(body["instance_id"])
-    assert info.process_id == "directive_intake" and info.ready_tasks[0].element_id == "Task_register_incoming"
+    assert info.process_id == "directive_intake" and info.ready_tasks[0].element_id == "Task_assign"
 
 
 def test_wrong_description_is_422_with_json_paths_and_others_may_not_import(app):

@@ -22,6 +22,7 @@ from tests.workflows.helpers import (
     party_directive,
     ready,
     review_to_signing,
+    signer,
     stage,
     state_directive,
 )
@@ -37,7 +38,7 @@ def issued(engine, desk, bodies) -> tuple[int, int]:
     desk.do("unit_head", ISSUER_LS, "Task_choose", {"route": "state"})
     draft(desk, ISSUER_LS)
     review_to_signing(desk, ISSUER_LS)
-    issue(desk, ISSUER_LS, "Task_sign_state", {"signer": "chairman", "on_behalf": True}, "2024-05-21")
+    issue(desk, ISSUER_LS, "Task_sign_state", signer("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Hồ Tiến Thiệu"), "2024-05-21")
     return did, iid
 
 
@@ -147,7 +148,7 @@ def test_a_body_without_a_reporting_cycle_is_done_once_it_acknowledges(engine, d
     desk.do("unit_head", ISSUER_CT, "Task_choose", {"route": "party"})
     draft(desk, ISSUER_CT)
     review_to_signing(desk, ISSUER_CT)
-    issue(desk, ISSUER_CT, "Task_sign_party", {"signer": "deputy_secretary"}, "2024-05-21")
+    issue(desk, ISSUER_CT, "Task_sign_party", signer("T/M BAN THƯỜNG VỤ", "PHÓ BÍ THƯ", "Phạm Văn Hiếu"), "2024-05-21")
     desk.do("body_officer", "CT.BAOCT", "Task_acknowledge")
     by_body = {c.body_code: c.status for c in engine.list_instances(parent_id=iid)}
     assert by_body == {"CT.BAOCT": "completed", "CT.BTGTU": "running"}

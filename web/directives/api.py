@@ -2,7 +2,10 @@
 
 POST /api/directives takes the description format (engine/directives/schema.json, FORMAT.md) as a
 JSON body, or YAML with Content-Type application/yaml (plus an X-Requested-With header, as every
-scripted POST to /api); a national-only description (`national` + `receiver`) starts at intake.
+scripted POST to /api); a national-only description (`national` + `receiver`) is registered as an
+incoming document and starts at intake; a description with a number and an issue date (issued
+elsewhere) starts at follow-up. Repeated imports and bodies dissolved on the directive's date are
+refused (422, the successor named).
 """
 from __future__ import annotations
 
@@ -35,14 +38,22 @@ def create():
         source, fmt = request.get_json(silent=True), "json"
         if not isinstance(source, dict):
             raise WebError(400, "bad_request", "Send the description as a JSON object or as application/yaml.")
-    directive_id, instance_id = import_directive(get_engine(), source, actor=actor, fmt=fmt)
+    eng = get_engine()
+    directive_id, instance_id = import_directive(eng, source, actor=actor, fmt=fmt)
     body = {"directive_id": directive_id, "instance_id": instance_id,
-            "start": "drafting" if directive_id is not None else "intake"}
+            "start": start_of(eng.get_instance(instance_id).process_id,
+                              directive_summary(eng, directive_id, actor=actor)["stage"])}
     response = jsonify(body)
     response.status_code = 201
-    if directive_id is not None:
-        response.headers["Location"] = f"/api/directives/{directive_id}"
+    response.headers["Location"] = f"/api/directives/{directive_id}"
     return response
+
+
+def start_of(process_id: str, stage: str) -> str:
+    """Where an imported directive's life starts: intake, drafting or (issued elsewhere) follow-up."""
+    if process_id == "directive_intake":
+        return "intake"
+    return "drafting" if stage in ("drafting", "intake") else "following_up"
 
 
 @bp.get("/<int:directive_id>")
@@ -60,8 +71,8 @@ ERROR_RESPONSES = {code: {"$ref": f"#/components/responses/{name}"}
 def openapi_paths() -> dict:
     """The OpenAPI path items of this blueprint (relative to /api)."""
     created = {"type": "object", "properties": {
-        "directive_id": {"type": ["integer", "null"], "description": "null when the life starts at intake"},
-        "instance_id": {"type": "integer"}, "start": {"enum": ["drafting", "intake"]}}}
+        "directive_id": {"type": "integer"},
+        "instance_id": {"type": "integer"}, "start": {"enum": ["drafting", "intake", "following_up"]}}}
     summary = {"type": "object", "description": "header, stage, assignments, documents the caller may read; "
                                                 "the issuing office also gets comments and signature. An "
                                                 "assigned body or consulted department gets `scope` and only "

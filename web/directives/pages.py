@@ -1,14 +1,17 @@
-"""Chỉ thị pages: the list of directives I may see, one directive's detail, and the import page
-(upload or paste a YAML/JSON description). The engine decides visibility and validates the
-description; views parse, call and render."""
+"""Chỉ thị pages: the list of directives I may see, one directive's detail (with the national
+document it answers and the history of its versions), what changed between two versions, and the
+import page (upload or paste a YAML/JSON description). The engine decides visibility and validates
+the description; views parse, call and render."""
 from __future__ import annotations
 
 from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
 
+from engine.directives.drafting import review_changes, versions_view
+from engine.directives.intake import incoming_view
 from engine.directives.life import directive_summary, import_directive, list_visible
+from engine.directives.lookup import body_names
 from engine.directives.policy import may_import, require_import
-from engine.directives.store import directive_of
-from engine.kernel.errors import FormError, NotFound, PermissionDenied
+from engine.kernel.errors import FormError, PermissionDenied
 
 from ..auth import current_actor, login_required
 from ..context import get_engine
@@ -17,7 +20,8 @@ from ..errors import message_for
 bp = Blueprint("directives", __name__, url_prefix="/directives")
 
 STAGE_LABELS = {
-    "drafting": "Soạn thảo", "consultation": "Lấy ý kiến", "review": "Thẩm định", "signing": "Trình ký",
+    "intake": "Tiếp nhận văn bản đến", "drafting": "Soạn thảo", "consultation": "Lấy ý kiến",
+    "review": "Thẩm định", "signing": "Trình ký",
     "issued": "Đã ban hành", "distributed": "Đã phát hành", "following_up": "Theo dõi thực hiện",
     "closed": "Đã kết thúc",
 }
@@ -33,10 +37,8 @@ NOT_RETURNS = {"drafting", "consultation", "following_up"}
 
 
 def directive_label(summary: dict) -> str:
-    """Số, ký hiệu ("05/CT-UBND") once issued, else "Dự thảo"."""
-    if summary.get("number"):
-        return f"{summary['number']}/{summary.get('symbol') or ''}"
-    return "Dự thảo"
+    """Số, ký hiệu as printed ("05/CT-UBND", "25-CT/TU") once issued, else "Dự thảo"."""
+    return summary.get("number_text") or "Dự thảo"
 
 
 def return_comments(summary: dict) -> list[dict]:
@@ -44,26 +46,15 @@ def return_comments(summary: dict) -> list[dict]:
     return [c for c in reversed(summary.get("comments") or []) if c["stage"] not in NOT_RETURNS]
 
 
-def _named(comments: list[dict]) -> list[dict]:
-    """Comments with `who`: the full name of the account that wrote each one (else its login)."""
+def named(comments: list[dict]) -> list[dict]:
+    """Comments with `who`: the consulted body's name, or the full name of the account that wrote it."""
     accounts, names = get_engine().accounts, {}
+    bodies = body_names(get_engine(), [c["body_code"] for c in comments if c.get("body_code")])
     for c in comments:
         if c["actor"] not in names:
             account = accounts.get(c["actor"])
             names[c["actor"]] = account.full_name if account and account.full_name else c["actor"]
-    return [{**c, "who": names[c["actor"]]} for c in comments]
-
-
-def task_directive_context(task, actor) -> dict | None:
-    """What the task page shows about the task's directive, or None (no directive, or not visible)."""
-    directive_id = directive_of(task)
-    if directive_id is None:
-        return None
-    try:
-        summary = directive_summary(get_engine(), directive_id, actor=actor)
-    except NotFound:
-        return None
-    return {"summary": summary, "returns": _named(return_comments(summary))}
+    return [{**c, "who": bodies.get(c.get("body_code") or "") or names[c["actor"]]} for c in comments]
 
 
 @bp.get("")
@@ -79,9 +70,24 @@ def index():
 @login_required
 def show(directive_id: int):
     """One directive: header, stage, assignments with follow-up, comments, documents."""
+    actor = current_actor()
+    summary = directive_summary(get_engine(), directive_id, actor=actor)
+    comments = named(list(reversed(summary.get("comments") or [])))
+    full = "comments" in summary
+    return render_template("directives/detail.html", d=summary, comments=comments, full=full,
+                           incoming=incoming_view(get_engine(), directive_id, actor) if full else None,
+                           versions=versions_view(get_engine(), directive_id, actor) if full else [])
+
+
+@bp.get("/<int:directive_id>/changes")
+@login_required
+def changes(directive_id: int):
+    """What changed from one version to the current one (?since=N), part by part."""
+    since = request.args.get("since", type=int)
+    result = review_changes(get_engine(), directive_id, current_actor(), since=since)
     summary = directive_summary(get_engine(), directive_id, actor=current_actor())
-    comments = _named(list(reversed(summary.get("comments") or [])))
-    return render_template("directives/detail.html", d=summary, comments=comments, full="comments" in summary)
+    return render_template("directives/changes.html", d=summary, changes=result,
+                           versions=versions_view(get_engine(), directive_id, current_actor()))
 
 
 def _description_from_request() -> tuple[str, str]:
@@ -114,10 +120,15 @@ def new():
     except PermissionDenied as exc:  # another issuer's directive: say so, keep the text
         return render_template("directives/new.html", text=request.form.get("text", ""), alert=str(exc),
                                problems=[]), exc.http_status
-    if directive_id is None:
-        flash(f"Đã tiếp nhận chỉ thị cấp trên (hồ sơ #{instance_id}); văn thư vào sổ văn bản đến.", "success")
-        return redirect(url_for("tasks.instance_page", instance_id=instance_id))
-    flash(f"Đã nhập chỉ thị #{directive_id} và bắt đầu soạn thảo.", "success")
+    summary = directive_summary(get_engine(), directive_id, actor=actor)
+    if summary["stage"] == "intake":
+        incoming = incoming_view(get_engine(), directive_id, actor) or {}
+        flash(f"Đã vào sổ văn bản đến số {incoming.get('arrival_number', '')} và trình lãnh đạo cho ý kiến chỉ đạo.",
+              "success")
+    elif summary.get("number_text"):
+        flash(f"Đã nhập {summary['number_text']} (đã ban hành) và bắt đầu theo dõi thực hiện.", "success")
+    else:
+        flash(f"Đã nhập chỉ thị (dự thảo #{directive_id}) và bắt đầu soạn thảo.", "success")
     return redirect(url_for("directives.show", directive_id=directive_id))
 
 
@@ -128,3 +139,4 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(lambda s: COMMENT_STAGE_LABELS.get(s, s), "comment_stage")
     app.add_template_filter(lambda s: ASSIGNMENT_STATUS_LABELS.get(s, s), "assignment_status")
     app.add_template_filter(directive_label, "directive_label")
+    app.add_template_global(may_import, "may_import")
