@@ -17,8 +17,9 @@ from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
+from . import bounds
 from .errors import DefinitionError, ExpressionError, Problem
-from .expressions import SafeEvaluator
+from .expressions import SafeEvaluator, shared_budget
 from .forms import parse_form
 from .services import ServiceRegistry
 
@@ -123,7 +124,13 @@ class DefinitionChecker:
                 problems.append(Problem(_owner_id(el),
                                         f"phần tử không được hỗ trợ (unknown element): bpmn:{qn.localname}",
                                         el.sourceline))
-        problems += self._check_expressions(root)
+        with shared_budget(bounds.MAX_CHECK_WORK, "kiểm tra mô hình tốn quá nhiều tính toán; hãy rút gọn biểu thức",
+                           "the model's expressions cost too much to check; simplify them"):
+            try:
+                problems += self._check_expressions(root)
+                problems += self._check_bounds(root)
+            except ExpressionError as exc:  # the budget of the whole document ran out
+                problems.append(Problem(None, exc.reason))
         problems += self._check_services(root)
         problems += self._check_human_tasks(root)
         return root, problems
@@ -174,6 +181,50 @@ class DefinitionChecker:
                 parse_form(el.text)
             except ValueError as exc:
                 problems.append(Problem(_owner_id(el), f"biểu mẫu (form) sai: {exc}", el.sourceline))
+        return problems
+
+    def _constant(self, text: str | None) -> Any:
+        """The value of an expression that needs no task data, or None (data-dependent or refused)."""
+        source = (text or "").strip()
+        if not source:
+            return None
+        try:
+            if self.evaluator.names_used(source):
+                return None
+            return self.evaluator.evaluate(source, {})
+        except ExpressionError as exc:
+            if "too much work in one go" in exc.reason or "cost too much" in exc.reason:
+                raise
+            return None
+
+    def _check_bounds(self, root: etree._Element) -> list[Problem]:
+        """Bounds the runtime would enforce, refused now when the model states them as constants."""
+        problems: list[Problem] = []
+
+        def refuse(el: etree._Element, exc: ExpressionError) -> None:
+            problems.append(Problem(_owner_id(el), exc.reason, el.sourceline))
+
+        for el in root.iterfind(".//bpmn:standardLoopCharacteristics", NS):
+            try:
+                bounds.check_loop_maximum(el.get("loopMaximum"))
+            except ExpressionError as exc:
+                refuse(el, exc)
+        for el in root.iterfind(".//bpmn:loopCardinality", NS):
+            value = self._constant(el.text)
+            if value is not None:
+                try:
+                    bounds.check_cardinality(value)
+                except ExpressionError as exc:
+                    refuse(el, exc)
+        for tag in ("timeDuration", "timeDate", "timeCycle"):
+            for el in root.iterfind(f".//bpmn:{tag}", NS):
+                if BARE_TIMER.match((el.text or "").strip()):
+                    continue  # already reported: it must be quoted
+                value = self._constant(el.text)
+                try:
+                    bounds.check_timer(bounds.TIMER_KINDS[tag], value)
+                except ExpressionError as exc:
+                    refuse(el, exc)
         return problems
 
     def _check_services(self, root: etree._Element) -> list[Problem]:

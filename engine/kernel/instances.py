@@ -22,11 +22,11 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import humantasks, spiff_clock
+from . import bounds, humantasks, spiff_clock
 from .accounts import Actor
 from .deployment import Definitions
 from .errors import ChithiError, ConflictError, NotFound
-from .expressions import SafeEvaluator
+from .expressions import SafeEvaluator, shared_budget
 from .journal import Journal
 from .models import HumanTask, MessageSubscription, ProcessInstance
 from .serialization import InstanceSerializer
@@ -145,11 +145,13 @@ class Instances:
         error: BaseException | None = None
         started = time.time()  # SpiffWorkflow stamps state changes with time.time()
         try:
-            with spiff_clock.using(self.clock):
+            with spiff_clock.using(self.clock), shared_budget(
+                    bounds.MAX_STEP_WORK, "một bước của quy trình tốn quá nhiều tính toán (vòng lặp quá dài?)",
+                    "one step of the instance does too much work (a loop too long?)"):
                 if mutate is not None:
                     mutate(wf)
                 wf.do_engine_steps()
-            ready = humantasks.describe_ready(wf, self.evaluator, row, step.now, self.lane_roles)
+                ready = humantasks.describe_ready(wf, self.evaluator, row, step.now, self.lane_roles)
         except ConflictError:
             raise
         except Exception as exc:  # noqa: BLE001 — model code failed: recorded on the instance, retryable

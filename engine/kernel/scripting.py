@@ -17,6 +17,7 @@ from SpiffWorkflow.bpmn.script_engine.python_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
+from .bounds import check_value_of
 from .errors import ChithiError, ExpressionError
 from .expressions import SafeEvaluator
 
@@ -119,7 +120,9 @@ class SafeScriptEngine(PythonScriptEngine):
     def evaluate(self, task: Any, expression: str, external_context: Mapping[str, Any] | None = None) -> Any:
         """Evaluate `expression` for `task`; refusals and failures raise TaskExpressionError."""
         try:
-            return self.environment.evaluate(expression, task.data, external_context)
+            value = self.environment.evaluate(expression, task.data, external_context)
+            check_value_of(task.task_spec, expression, value)
+            return value
         except ExpressionError as err:
             raise TaskExpressionError(task, err) from err
 
