@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -21,7 +22,7 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from .clock import Clock
-from .errors import FieldProblem, FormError, InvalidState, NotFound, PermissionDenied
+from .errors import Busy, FieldProblem, FormError, InvalidState, NotFound, PermissionDenied
 from .journal import Journal
 from .models import User, UserSession
 
@@ -29,6 +30,8 @@ ADMIN_ROLE = "admin"
 MIN_PASSWORD = 8
 MAX_PASSWORD = 1024  # hashing is the costly part: a password is bounded before it is hashed
 MAX_USERNAME = 100
+HASHING_SLOTS = 2  # passwords hashed at once (argon2 takes 64 MiB and most of a core each)
+HASHING_WAIT = 5.0  # seconds a login waits for a slot before it is told to try again
 MAX_NAME = 200
 KEEP_ENDED_SESSIONS = timedelta(days=30)  # ended sessions stay this long, then are pruned at a login
 
@@ -107,17 +110,50 @@ class AccountChanges:
     signer: bool | None = None
 
 
+class _GatedHasher:
+    """A password hasher that hashes at most `slots` passwords at once; a caller waits up to `wait`
+    seconds for a turn, then is refused with Busy (memory stays bounded under a flood of logins)."""
+
+    def __init__(self, hasher: PasswordHasher, slots: int, wait: float):
+        self._hasher = hasher
+        self._slots = threading.BoundedSemaphore(slots)
+        self._wait = wait
+
+    def _turn(self) -> None:
+        if not self._slots.acquire(timeout=self._wait):
+            raise Busy("Hệ thống đang bận kiểm tra mật khẩu; vui lòng thử lại sau giây lát "
+                       "(too many password checks at once)")
+
+    def hash(self, password: str) -> str:
+        self._turn()
+        try:
+            return str(self._hasher.hash(password))
+        finally:
+            self._slots.release()
+
+    def verify(self, stored: str, password: str) -> bool:
+        self._turn()
+        try:
+            return bool(self._hasher.verify(stored, password))
+        finally:
+            self._slots.release()
+
+    def check_needs_rehash(self, stored: str) -> bool:
+        return bool(self._hasher.check_needs_rehash(stored))
+
+
 class Accounts:
     """Accounts, passwords and sessions; one instance per engine."""
 
     def __init__(self, journal: Journal, hasher: PasswordHasher | None = None, *,
-                 known_roles: Mapping[str, str] | None = None, body_name: BodyName | None = None):
+                 known_roles: Mapping[str, str] | None = None, body_name: BodyName | None = None,
+                 hashing_slots: int = HASHING_SLOTS, hashing_wait: float = HASHING_WAIT):
         self.journal = journal
         self.db = journal.db
         self.clock: Clock = journal.clock
         self.known_roles = dict(known_roles or {})
         self.body_name = body_name
-        self._hasher = hasher or PasswordHasher()
+        self._hasher = _GatedHasher(hasher or PasswordHasher(), hashing_slots, hashing_wait)
         self._dummy: str | None = None
 
     @property

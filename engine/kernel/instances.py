@@ -150,7 +150,7 @@ class Instances:
                     "one step of the instance does too much work (a loop too long?)"):
                 if mutate is not None:
                     mutate(wf)
-                wf.do_engine_steps()
+                wf.do_engine_steps(will_complete_task=bounds.element_counter())
                 ready = humantasks.describe_ready(wf, self.evaluator, row, step.now, self.lane_roles)
         except ConflictError:
             raise

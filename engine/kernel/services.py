@@ -92,7 +92,11 @@ class StepContext:
         children share this instance's business reference, the parent hears `done_message` when the
         last one completes, and `then` receives their ids in the order of `items`. More than
         bounds.MAX_CHILDREN items is refused (the step fails with its element id, nothing starts)."""
-        check_children(len(items))
+        try:
+            check_children(len(items))
+        except ChithiError as exc:
+            setattr(exc, "element_id", self.element_id)  # noqa: B010 — the error names the step's element
+            raise
 
         def start() -> None:
             ids = self._children.start_children(self.session, self._instance, process_id=process_id, items=items,
