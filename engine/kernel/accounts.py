@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -22,9 +21,10 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from .clock import Clock
-from .errors import Busy, FieldProblem, FormError, InvalidState, NotFound, PermissionDenied
+from .errors import FieldProblem, FormError, InvalidState, NotFound, PermissionDenied
 from .journal import Journal
 from .models import User, UserSession
+from .throttle import Gate
 
 ADMIN_ROLE = "admin"
 MIN_PASSWORD = 8
@@ -116,27 +116,16 @@ class _GatedHasher:
 
     def __init__(self, hasher: PasswordHasher, slots: int, wait: float):
         self._hasher = hasher
-        self._slots = threading.BoundedSemaphore(slots)
-        self._wait = wait
-
-    def _turn(self) -> None:
-        if not self._slots.acquire(timeout=self._wait):
-            raise Busy("Hệ thống đang bận kiểm tra mật khẩu; vui lòng thử lại sau giây lát "
-                       "(too many password checks at once)")
+        self._gate = Gate(slots, wait, "Hệ thống đang bận kiểm tra mật khẩu; vui lòng thử lại sau giây lát "
+                                       "(too many password checks at once)")
 
     def hash(self, password: str) -> str:
-        self._turn()
-        try:
+        with self._gate.turn():
             return str(self._hasher.hash(password))
-        finally:
-            self._slots.release()
 
     def verify(self, stored: str, password: str) -> bool:
-        self._turn()
-        try:
+        with self._gate.turn():
             return bool(self._hasher.verify(stored, password))
-        finally:
-            self._slots.release()
 
     def check_needs_rehash(self, stored: str) -> bool:
         return bool(self._hasher.check_needs_rehash(stored))

@@ -107,6 +107,12 @@ class DefinitionChecker:
         """Parse `xml` safely and list every problem (empty list = fine)."""
         if len(xml) > MAX_BPMN_BYTES:
             raise DefinitionError([Problem(None, f"tệp BPMN quá lớn (tối đa {MAX_BPMN_BYTES // 1024 // 1024} MB)")])
+        try:
+            xml.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise DefinitionError([Problem(None, "tệp BPMN phải được mã hoá UTF-8 (byte "
+                                                 f"{exc.start} không phải UTF-8; lưu lại tệp dạng UTF-8) / "
+                                                 "the BPMN file must be UTF-8")]) from None
         root = _safe_parse(xml, source)
         problems: list[Problem] = []
         processes = root.findall("bpmn:process", NS)
