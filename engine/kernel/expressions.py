@@ -25,6 +25,7 @@ from typing import Any, cast
 from .calendar import local_date
 from .clock import UTC, Clock, SystemClock
 from .errors import ExpressionError
+from .taskdata import data_problem
 
 MAX_SOURCE_CHARS = 4_000
 MAX_NODES = 1_000
@@ -90,12 +91,13 @@ def shared_budget(limit: int, vi: str = "quá nhiều tính toán trong một l�
 class _Run:
     """The state of one evaluation: the names it reads and writes, and the work it has left."""
 
-    __slots__ = ("scope", "work", "meter")
+    __slots__ = ("scope", "work", "meter", "assigned")
 
     def __init__(self, scope: MutableMapping[str, Any]):
         self.scope = scope
         self.work = MAX_WORK
         self.meter = _METER.get()
+        self.assigned: set[str] = set()  # names a script wrote (checked as storable data at its end)
 
     def charge(self, amount: int) -> None:
         self.work -= amount
@@ -942,11 +944,18 @@ class _Compiler:
             def store_name(run: _Run, value: Any) -> None:
                 _measure(value, run)
                 run.scope[ident] = value
+                run.assigned.add(ident)
             return store_name
         if isinstance(node, ast.Subscript) and not isinstance(node.slice, ast.Slice):
             container, key = self.expr(node.value), self.key(node.slice)
+            root = node.value
+            while isinstance(root, ast.Subscript):
+                root = root.value
+            root_name = root.id if isinstance(root, ast.Name) else None
 
             def store_item(run: _Run, value: Any) -> None:
+                if root_name is not None:
+                    run.assigned.add(root_name)
                 target, wanted = container(run), key(run)
                 if not isinstance(target, (dict, list)):
                     raise _refusal(f"chỉ gán được vào dict hoặc list, không phải {type(target).__name__}",
@@ -1044,15 +1053,22 @@ class SafeEvaluator:
         return self._run(self._program(source, script=False), source, context)
 
     def execute(self, source: str, context: MutableMapping[str, Any]) -> None:
-        """Run script `source`; the names it assigns are written into `context`."""
-        self._run(self._program(source, script=True), source, context)
+        """Run script `source`; the names it assigns are written into `context`. What it wrote must
+        be storable workflow data (engine.kernel.taskdata), else the script is refused."""
+        self._run(self._program(source, script=True), source, context, script=True)
 
     @staticmethod
-    def _run(program: _Program, source: str, context: Mapping[str, Any]) -> Any:
+    def _run(program: _Program, source: str, context: Mapping[str, Any], script: bool = False) -> Any:
         try:  # an expression only reads its scope; a script's assignments write it
             run = _Run(cast(MutableMapping[str, Any], context))
             run.charge(EVALUATION_COST)
-            return program.code(run)
+            result = program.code(run)
+            for name in sorted(run.assigned) if script else ():
+                problem = data_problem(run.scope.get(name), name)
+                if problem is not None:  # not stored: the saved workflow must load back
+                    run.scope.pop(name, None)
+                    raise ExpressionError(problem)
+            return result
         except ExpressionError as err:
             err.expression = err.expression or source
             raise

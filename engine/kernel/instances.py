@@ -25,13 +25,14 @@ from sqlalchemy.orm import Session
 from . import bounds, humantasks, spiff_clock
 from .accounts import Actor
 from .deployment import Definitions
-from .errors import ChithiError, ConflictError, NotFound
+from .errors import ChithiError, ConflictError, FieldProblem, FormError, NotFound
 from .expressions import SafeEvaluator, shared_budget
 from .journal import Journal
 from .models import HumanTask, MessageSubscription, ProcessInstance
 from .serialization import InstanceSerializer
 from .services import ChildPort, StepContext, current_step
 from .status import OPEN_TASK, RUNNING, InstanceStatus, move_status
+from .taskdata import mapping_problem
 from .views import InstanceInfo
 
 TIMER_EVENTS = {"TimeDateEventDefinition", "DurationTimerEventDefinition", "CycleTimerEventDefinition"}
@@ -107,7 +108,11 @@ class Instances:
                data: dict[str, Any] | None = None, actor: str = "system", body_code: str | None = None,
                ref: tuple[str, int] | None = None, parent_id: int | None = None,
                child_group: str | None = None) -> ProcessInstance:
-        """Start an instance inside the caller's transaction (fan-out, imports)."""
+        """Start an instance inside the caller's transaction (fan-out, imports); `data` must be
+        storable workflow data (FormError otherwise, nothing started)."""
+        problem = mapping_problem(dict(data or {}))
+        if problem is not None:
+            raise FormError([FieldProblem("data", problem)])
         definition = self.definitions.latest(s, process_id)
         now = self.clock.now()
         ref_type, ref_id = ref if ref is not None else (None, None)

@@ -20,6 +20,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from .bounds import check_value_of
 from .errors import ChithiError, ExpressionError
 from .expressions import SafeEvaluator
+from .taskdata import data_problem
 
 Services = Callable[[Any, str, dict[str, Any]], Any]
 
@@ -142,7 +143,13 @@ class SafeScriptEngine(PythonScriptEngine):
         if services is None:
             raise ServiceCallError(task, operation, LookupError("no services are configured"))
         try:
-            return json.dumps(services(task, operation, params), default=str)
+            result = services(task, operation, params)
+            problem = data_problem(result, operation)
+            if problem is not None:  # what the task would store must load back
+                raise ExpressionError(problem)
+            return json.dumps(result, default=str)
+        except ExpressionError as err:
+            raise TaskExpressionError(task, err) from err
         except (ChithiError, SpiffWorkflowException):
             raise  # typed on purpose (a conflict, a refused number…): the caller handles it as itself
         except Exception as err:  # a bug or an outside failure: keep it as the cause, say which task

@@ -180,3 +180,31 @@ def test_concurrent_logins_hash_at_most_two_passwords_at_once_and_the_rest_are_t
         thread.join()
     assert hasher.peak <= 2
     assert outcomes.count("checked") >= 2 and "busy" in outcomes and len(outcomes) == 20
+
+
+def _script_model(pid: str, script: str) -> str:
+    return process(pid, '<bpmn:startEvent id="S"/>'
+                   f'<bpmn:scriptTask id="Write"><bpmn:script>{script}</bpmn:script></bpmn:scriptTask>'
+                   + user_task("T", "Việc") + '<bpmn:endEvent id="E"/>' + chain("S", "Write", "T", "E"),
+                   lanes={LANE: ["S", "Write", "T", "E"]})
+
+
+DEEP_SCRIPT = "x = [0]\n" + "x = [x]\n" * 40
+
+
+@pytest.mark.parametrize("script,words", [
+    ("d = {'typename': 'chithi.date', 'value': '2024-05-20'}", "reserved"),
+    ("d = {'a': [{'typename': 'Nope'}]}", "reserved"),
+    ("d = {}\nd['typename'] = 'x'", "reserved"),
+    (DEEP_SCRIPT, "nested too deeply"),
+])
+def test_a_script_writing_data_that_could_not_load_back_fails_its_step_and_the_instance_still_loads(
+        engine, admin, script, words):
+    engine.deploy_xml(_script_model("writer", script))
+    info = engine.start_instance("writer", data={"keep": "giữ"}, body_code="LS.UBND")
+    assert info.status == "error" and info.error_element == "Write" and words in info.error_message, info
+    engine.instances.forget_cached()
+    data = engine.instance_data(info.id)  # loads back from its row
+    assert data["keep"] == "giữ" and "d" not in data and "x" not in data
+    again = engine.retry(info.id, admin, "thử lại")
+    assert again.status == "error" and words in again.error_message

@@ -8,7 +8,8 @@ import pytest
 from web.auth import LoginThrottle
 
 from .conftest import csrf_token_of
-from .helpers import ensure_user
+from .helpers import ensure_user, only_task, start_sample
+from .test_api import JSON_POST, basic, json_values
 
 
 @pytest.mark.parametrize("target", [
@@ -70,3 +71,85 @@ def test_wrong_logins_under_many_addresses_keep_the_throttle_bounded(app, client
         client.post("/login", data={"username": f"khong-co-{i}", "password": "sai-mat-khau", "csrf_token": token},
                     environ_base={"REMOTE_ADDR": f"10.0.{i // 250}.{i % 250}"})
     assert len(throttle) <= 50
+
+
+# ---------------------------------------------------------------- numbers, JSON and text at the boundary
+
+
+HUGE = str(2**64)
+
+
+@pytest.mark.parametrize("path,status", [
+    (f"/api/tasks/{HUGE}", 404), (f"/api/instances/{HUGE}", 404), (f"/api/tasks/{HUGE}/claim", 404),
+    (f"/api/tasks?offset={HUGE}", 400), (f"/api/tasks?limit={HUGE}", 400), ("/api/tasks?offset=-1", 400),
+    (f"/instances/{HUGE}", 404), (f"/?page={HUGE}", 200), (f"/tasks/{HUGE}", 404),
+])
+def test_numbers_too_big_for_the_database_get_a_4xx(client, auth, engine, path, status):
+    headers = {**basic(engine, "admin"), "Accept": "application/json"}
+    if not path.startswith("/api"):
+        auth.login("admin")
+        headers = {}
+    method = client.post if path.endswith("/claim") else client.get
+    response = method(path, headers={**headers, **JSON_POST})
+    assert response.status_code == status, (path, response.status_code)
+
+
+def test_no_view_reads_a_number_without_the_bounded_converter():
+    from pathlib import Path
+    web = Path(__file__).resolve().parents[2] / "web"
+    offenders = [str(p) for p in web.rglob("*.py") if p.name != "cli.py" and "type=int" in p.read_text()]
+    assert offenders == []
+
+
+def test_a_json_body_nested_100000_deep_is_a_400(client, engine):
+    start_sample(engine)
+    task = only_task(engine, "chuyenvien")
+    response = client.post(f"/api/tasks/{task.id}/complete", data="[" * 100_000,
+                           headers={**basic(engine, "chuyenvien"), **JSON_POST, "Content-Type": "application/json"})
+    assert response.status_code == 400 and "JSON" in response.get_json()["message"]
+
+
+@pytest.mark.parametrize("bad", [{"a": 1}, ["x", "y"], True])
+def test_a_text_field_given_an_object_or_list_is_refused_as_not_text(client, engine, bad):
+    start_sample(engine)
+    task = only_task(engine, "chuyenvien")
+    text_field = next(f.name for f in task.form if f.type in ("text", "textarea"))
+    values = {**json_values(task.form), text_field: bad}
+    response = client.post(f"/api/tasks/{task.id}/complete", headers={**basic(engine, "chuyenvien"), **JSON_POST},
+                           json=values)
+    assert response.status_code == 422
+    assert "phải là chữ" in response.get_json()["fields"][text_field]
+
+
+def test_vietnamese_typed_decomposed_is_stored_composed(client, engine):
+    import unicodedata
+    instance_id = start_sample(engine)
+    task = only_task(engine, "chuyenvien")
+    text_field = next(f.name for f in task.form if f.type in ("text", "textarea"))
+    typed = unicodedata.normalize("NFD", "Sở Giáo dục và Đào tạo tỉnh Lạng Sơn")
+    assert typed != unicodedata.normalize("NFC", typed)
+    values = {**json_values(task.form), text_field: typed}
+    response = client.post(f"/api/tasks/{task.id}/complete", headers={**basic(engine, "chuyenvien"), **JSON_POST},
+                           json=values)
+    assert response.status_code == 200, response.get_json()
+    assert engine.instance_data(instance_id)[text_field] == "Sở Giáo dục và Đào tạo tỉnh Lạng Sơn"
+
+
+def _nested(depth: int):
+    value: object = "đáy"
+    for _ in range(depth):
+        value = {"x": value}
+    return value
+
+
+@pytest.mark.parametrize("data,words", [
+    ({"deep": _nested(900)}, "nested too deeply"),
+    ({"d": {"typename": "chithi.date", "value": "2024-05-20"}}, "reserved"),
+    ({"d": [{"typename": "Nope"}]}, "reserved"),
+])
+def test_data_the_engine_could_not_load_back_is_refused_when_an_instance_starts(client, engine, data, words):
+    response = client.post("/api/processes/sample_incoming/instances", json={"data": data},
+                           headers={**basic(engine, "admin"), **JSON_POST})
+    assert response.status_code == 422, response.get_data(as_text=True)[:300]
+    assert words in response.get_json()["message"]
+    assert engine.list_instances() == []
