@@ -851,10 +851,10 @@ class _Compiler:
         return invoke
 
     def display(self, node: ast.List | ast.Tuple | ast.Set) -> Code:
-        build = {ast.List: list, ast.Tuple: tuple, ast.Set: _set}[type(node)]
         items = [self.expr(e) for e in node.elts]
-        if build is _set:
+        if isinstance(node, ast.Set):
             return self.fold(lambda run: _admit(_set([item(run) for item in items], run=run), run), items)
+        build: Callable[[list[Any]], Any] = list if isinstance(node, ast.List) else tuple
         return self.fold(lambda run: _admit(build([item(run) for item in items]), run), items)
 
     def mapping(self, node: ast.Dict) -> Code:
