@@ -13,12 +13,11 @@ from .auth import current_actor, login_required
 from .context import get_engine, get_visible_instance
 from .errors import WebError
 from .openapi import EXTENSION_KEY, openapi_document
-from .params import optional_db_int
+from .params import MAX_OFFSET, optional_db_int
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 MAX_PAGE = 500
-MAX_OFFSET = 10_000_000
 
 
 def to_json(value):

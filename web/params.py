@@ -13,6 +13,7 @@ from flask.json.provider import DefaultJSONProvider
 from werkzeug.routing import IntegerConverter
 
 DB_INT_MAX = 2**63 - 1  # BIGINT; ids, offsets, versions and years are all far below
+MAX_OFFSET = 10_000_000  # how far into a list the API pages
 
 
 def db_int(text: str) -> int:
