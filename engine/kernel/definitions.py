@@ -222,6 +222,21 @@ class DefinitionChecker:
                     bounds.check_cardinality(value)
                 except ExpressionError as exc:
                     refuse(el, exc)
+        for el in root.iterfind(".//spiffworkflow:property", NS):
+            source = (el.get("value") or "").strip()
+            if el.get("name") not in EXPRESSION_PROPERTIES or not source:
+                continue
+            try:
+                self.evaluator.check_expression(source)
+            except ExpressionError:
+                continue  # already reported with the other expressions
+            try:  # a property that needs no task data is worked out now: what fails here fails every time
+                if not self.evaluator.names_used(source):
+                    self.evaluator.evaluate(source, {})
+            except ExpressionError as exc:
+                if "cost too much" in exc.reason:
+                    raise
+                problems.append(Problem(_owner_id(el), f"thuộc tính '{el.get('name')}': {exc.reason}", el.sourceline))
         for tag in ("timeDuration", "timeDate", "timeCycle"):
             for el in root.iterfind(f".//bpmn:{tag}", NS):
                 if BARE_TIMER.match((el.text or "").strip()):

@@ -208,3 +208,31 @@ def test_a_script_writing_data_that_could_not_load_back_fails_its_step_and_the_i
     assert data["keep"] == "giữ" and "d" not in data and "x" not in data
     again = engine.retry(info.id, admin, "thử lại")
     assert again.status == "error" and words in again.error_message
+
+
+@pytest.mark.parametrize("show", ["{'x': [big] * n}", "{'x': str([big] * n)}", "{'x': f'{[big] * n}'}"])
+def test_a_show_property_with_a_huge_text_fails_the_step_quickly(engine, show):
+    import tracemalloc
+    xml = process("shown", '<bpmn:startEvent id="S"/>' + user_task("T", "Việc", props={"show": show.replace("'", "&apos;")})
+                  + '<bpmn:endEvent id="E"/>' + chain("S", "T", "E"), lanes={LANE: ["S", "T", "E"]})
+    engine.deploy_xml(xml)
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        info = engine.start_instance("shown", data={"big": 2**4095, "n": 999_998}, body_code="LS.UBND")
+        elapsed = time.perf_counter() - started
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert info.status == "error" and info.error_element == "T" and "too large" in info.error_message
+    assert elapsed < 3.0 and peak < 100 * 1024 * 1024, (elapsed, peak)  # was 22-43 s at 1.2-3.7 GB
+
+
+def test_a_show_property_built_from_constants_is_refused_at_deploy(engine):
+    xml = process("shown", '<bpmn:startEvent id="S"/>'
+                  + user_task("T", "Việc", props={"show": "{&apos;x&apos;: str([2**4095] * 999999)}"})
+                  + '<bpmn:endEvent id="E"/>' + chain("S", "T", "E"), lanes={LANE: ["S", "T", "E"]})
+    started = time.perf_counter()
+    problems = engine.check_xml(xml)
+    assert time.perf_counter() - started < 1.0
+    assert any(p.element_id == "T" and "too large" in p.message for p in problems), problems

@@ -15,7 +15,6 @@ from hypothesis import HealthCheck, given, settings
 from .helpers import start_sample
 from .test_api import JSON_POST, basic
 
-
 # ignored_auth probes "the same request without credentials", but the credentials given here as
 # headers travel with every probe; logins are tested for real in test_auth / test_api / test_sessions.
 # positive_data_acceptance expects every schema-valid body to be accepted, but a string is not a BPMN
