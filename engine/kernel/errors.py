@@ -91,6 +91,14 @@ class ConflictError(ChithiError):
     http_status = 409
 
 
+class UnreadableInstance(ChithiError):
+    """An instance's saved state cannot be loaded (saved by an older engine without today's checks):
+    nothing was done; an administrator must restore it."""
+
+    code = "unreadable_instance"
+    http_status = 409
+
+
 class Busy(ChithiError):
     """Too many people are doing the same costly thing right now (hashing passwords, checking models):
     nothing was done; try again in a moment."""

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from . import bounds, humantasks, spiff_clock
 from .accounts import Actor
 from .deployment import Definitions
-from .errors import ChithiError, ConflictError, FieldProblem, FormError, NotFound
+from .errors import ChithiError, ConflictError, FieldProblem, FormError, NotFound, UnreadableInstance
 from .expressions import SafeEvaluator, shared_budget
 from .journal import Journal
 from .models import HumanTask, MessageSubscription, ProcessInstance
@@ -89,8 +89,16 @@ class Instances:
             cached = self._cache.pop(row.id, None)  # exclusive use: nobody else gets this object
         if cached is not None and cached[0] == row.version:
             return cached[1]
+        return self._restore(s, row)
+
+    def _restore(self, s: Session, row: ProcessInstance) -> BpmnWorkflow:
         spec, subs = self.definitions.spec(s, row.definition_id)
-        return self.serializer.load(row.state_json, spec, subs, self.script_engine)
+        try:
+            return self.serializer.load(row.state_json, spec, subs, self.script_engine)
+        except (RecursionError, TypeError, KeyError, ValueError, AttributeError) as exc:
+            raise UnreadableInstance(
+                f"Không tải được dữ liệu của hồ sơ số {row.id} ({type(exc).__name__}); quản trị viên cần khôi phục "
+                f"hồ sơ từ bản sao lưu / instance {row.id} cannot be loaded") from exc
 
     # ------------------------------------------------------------------ starting
 
@@ -300,8 +308,7 @@ class Instances:
             row = s.get(ProcessInstance, instance_id)
             if row is None:
                 raise NotFound(f"Không có hồ sơ quy trình số {instance_id}")
-            spec, subs = self.definitions.spec(s, row.definition_id)
-            wf = self.serializer.load(row.state_json, spec, subs, self.script_engine)
+            wf = self._restore(s, row)
         return self.merged_data(wf)
 
     @staticmethod

@@ -236,3 +236,21 @@ def test_a_show_property_built_from_constants_is_refused_at_deploy(engine):
     problems = engine.check_xml(xml)
     assert time.perf_counter() - started < 1.0
     assert any(p.element_id == "T" and "too large" in p.message for p in problems), problems
+
+
+def test_an_instance_saved_with_data_that_cannot_load_is_a_clear_refusal_not_a_500(engine, clerk):
+    from sqlalchemy import update
+
+    from engine.kernel.errors import UnreadableInstance
+    from engine.kernel.models import ProcessInstance
+    engine.deploy_xml(_script_model("writer", "ok = 1"))
+    info = engine.start_instance("writer", body_code="LS.UBND")
+    with engine.db.session(write=True) as s:  # what an engine without today's checks could have saved
+        row = s.get(ProcessInstance, info.id)
+        broken = row.state_json.replace('"ok": 1', '"ok": {"typename": "Nope"}')
+        assert broken != row.state_json
+        s.execute(update(ProcessInstance).where(ProcessInstance.id == info.id).values(state_json=broken))
+    engine.instances.forget_cached()
+    with pytest.raises(UnreadableInstance) as caught:
+        engine.instance_data(info.id)
+    assert caught.value.http_status == 409 and str(info.id) in str(caught.value)
