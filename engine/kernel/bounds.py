@@ -125,13 +125,43 @@ def element_counter() -> Any:
     def count(task: Any) -> None:
         nonlocal ran
         ran += 1
+        element = getattr(task.task_spec, "bpmn_id", None) or task.task_spec.name
         if ran > MAX_STEP_ELEMENTS:
-            element = getattr(task.task_spec, "bpmn_id", None) or task.task_spec.name
             raise ExpressionError(
                 f"một bước chạy quá {MAX_STEP_ELEMENTS:,} phần tử mà không dừng chờ (vòng lặp không có điểm chờ?) / "
                 f"one step ran more than {MAX_STEP_ELEMENTS:,} elements without waiting (a loop with no wait state?)",
                 element_id=element)
     return count
+
+
+def bound_specs(spec: Any, subprocess_specs: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    """Make every multi-instance over a list in the data refuse a list longer than MAX_CARDINALITY
+    before SpiffWorkflow creates one task (and one copy of the data) per item: 100,000 items were
+    100,000 copies of the data. The data reference's `get` is wrapped on the object (its class, and so
+    the stored spec, is unchanged). Returns its arguments."""
+    for process in (spec, *subprocess_specs.values()):
+        for task_spec in getattr(process, "task_specs", {}).values():
+            reference = getattr(task_spec, "data_input", None)
+            if reference is None or getattr(reference, "chithi_bounded", False):
+                continue
+            reference.get = _bounded_get(reference, task_spec)
+            reference.chithi_bounded = True
+    return spec, subprocess_specs
+
+
+def _bounded_get(reference: Any, task_spec: Any) -> Any:
+    read = reference.get
+    name = getattr(reference, "bpmn_id", "?")
+    element = getattr(task_spec, "bpmn_id", None) or task_spec.name
+
+    def get(my_task: Any) -> Any:
+        items = read(my_task)
+        if isinstance(items, (list, tuple, dict, set, str)) and len(items) > MAX_CARDINALITY:
+            raise ExpressionError(
+                f"danh sách '{name}' có {len(items):,} mục, quá {MAX_CARDINALITY:,} lần lặp / "
+                f"'{name}' has {len(items):,} items, more than {MAX_CARDINALITY:,} iterations", element_id=element)
+        return items
+    return get
 
 
 def check_children(count: int) -> None:

@@ -254,3 +254,19 @@ def test_an_instance_saved_with_data_that_cannot_load_is_a_clear_refusal_not_a_5
     with pytest.raises(UnreadableInstance) as caught:
         engine.instance_data(info.id)
     assert caught.value.http_status == 409 and str(info.id) in str(caught.value)
+
+
+def test_a_multi_instance_over_a_huge_list_in_the_data_is_an_error_state(engine):
+    xml = process("each_unit", '<bpmn:startEvent id="S"/>'
+                  '<bpmn:scriptTask id="Each"><bpmn:multiInstanceLoopCharacteristics>'
+                  '<bpmn:loopDataInputRef>units</bpmn:loopDataInputRef><bpmn:inputDataItem id="unit"/>'
+                  '</bpmn:multiInstanceLoopCharacteristics><bpmn:script>x = 1</bpmn:script></bpmn:scriptTask>'
+                  + user_task("T", "Việc") + '<bpmn:endEvent id="E"/>' + chain("S", "Each", "T", "E"),
+                  lanes={LANE: ["S", "Each", "T", "E"]})
+    engine.deploy_xml(xml)
+    small = engine.start_instance("each_unit", data={"units": ["A", "B"]}, body_code="LS.UBND")
+    assert small.status == "running"
+    started = time.perf_counter()
+    info = engine.start_instance("each_unit", data={"units": list(range(100_000))}, body_code="LS.UBND")
+    assert time.perf_counter() - started < 3.0
+    assert info.status == "error" and info.error_element == "Each" and "100,000 items" in info.error_message

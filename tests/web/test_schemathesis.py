@@ -51,6 +51,7 @@ def test_the_api_matches_its_document_and_never_answers_5xx(app, engine, usernam
 
 
 @pytest.mark.soak
+@pytest.mark.timeout(1800)
 @pytest.mark.parametrize("username", ["admin", "chuyenvien"])
 def test_the_api_under_a_long_fuzz(app, engine, username):
     started = time.perf_counter()
