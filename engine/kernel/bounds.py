@@ -21,7 +21,7 @@ MAX_CYCLE_REPEATS = 10_000  # R<n> of a timer cycle
 MIN_CYCLE_PERIOD = timedelta(minutes=1)
 MAX_TIMER_DAYS = 36_600  # about a hundred years: the longest wait a timer may express
 MAX_STEP_WORK = 40_000_000  # evaluator work units for one step of one instance (all its expressions)
-MAX_CHECK_WORK = 40_000_000  # evaluator work units for checking one BPMN document
+MAX_CHECK_WORK = 20_000_000  # evaluator work units for checking one BPMN document
 
 _NUMBER = r"(\d{1,9}(?:[.,]\d{1,9})?)"
 _DURATION = re.compile(

@@ -234,10 +234,10 @@ def _check_hashing(keys: list[Any], run: _Run) -> None:
         hashes = list(map(hash, keys))
     except TypeError:
         return  # unhashable: building the set or dict refuses it with a TypeError
-    counts = Counter(hashes)
-    if len(counts) == len(hashes):
+    if len(set(hashes)) == len(hashes):  # hashes of hashes are the hashes: this set has no collisions
         return
     run.charge(len(hashes))
+    counts = Counter(hashes)
     groups: dict[int, list[Any]] = {}
     for key, code in zip(keys, hashes):
         if counts[code] < 2:
@@ -894,10 +894,9 @@ class _Compiler:
         guarded = _text(convert)
 
         def text(run: _Run) -> str:
-            item = value(run)
-            if type(item) is not str or convert is not str:
-                run.charge(_weight(item))
-            return guarded(item)
+            written = guarded(value(run))  # refused before writing when its text would be too large
+            run.charge(len(written))
+            return written
         return text
 
     # -- statements (script tasks, pre- and post-scripts)

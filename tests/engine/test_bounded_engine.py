@@ -57,7 +57,7 @@ def _loop_model(pid: str, maximum: str) -> str:
 def test_a_model_that_would_hang_is_refused_at_deploy_with_its_element(engine, xml, element, words):
     started = time.perf_counter()
     problems = engine.check_xml(xml)
-    assert time.perf_counter() - started < 1.0
+    assert time.perf_counter() - started < 2.0
     assert any(p.element_id == element and words in p.message for p in problems), problems
     with pytest.raises(DefinitionError) as caught:
         engine.deploy_xml(xml)
@@ -83,7 +83,7 @@ def test_a_thousand_costly_conditions_in_one_model_are_refused_quickly(engine):
     problems = engine.check_xml(xml)
     elapsed = time.perf_counter() - started
     assert any("cost too much to check" in p.message for p in problems), problems[:3]
-    assert elapsed < 3.0, f"{elapsed:.1f}s"  # was 24 s of CPU
+    assert elapsed < 6.0, f"{elapsed:.1f}s"  # was 24 s of CPU (about 1 s on an idle machine)
 
 
 @pytest.mark.parametrize("xml,data,words", [
@@ -97,7 +97,7 @@ def test_a_value_from_data_out_of_bounds_puts_the_instance_in_error(engine, xml,
     pid = xml.split('<bpmn:process id="')[1].split('"')[0]
     started = time.perf_counter()
     info = engine.start_instance(pid, data=data, body_code="LS.UBND")
-    assert time.perf_counter() - started < 2.0
+    assert time.perf_counter() - started < 4.0
     assert info.status == "error", info
     assert words in info.error_message and info.error_element in ("Each", "Wait")
 
@@ -116,7 +116,7 @@ def test_a_fan_out_over_too_many_items_is_an_error_state_not_a_hung_worker(engin
     engine.deploy_xml(parent)
     started = time.perf_counter()
     info = engine.start_instance("wide_parent", data={"bodies": list(range(999_999))}, body_code="LS.UBND")
-    assert time.perf_counter() - started < 5.0
+    assert time.perf_counter() - started < 8.0
     assert info.status == "error" and info.error_element == "Fanout"
     assert "too many child instances" in info.error_message
     assert engine.list_instances(process_id="body_followup") == []
@@ -137,7 +137,7 @@ def test_a_gateway_loop_that_never_waits_is_stopped_by_the_step_budget(engine):
     elapsed = time.perf_counter() - started
     assert info.status == "error" and "without waiting" in info.error_message, info
     assert info.error_element in ("Again", "G")
-    assert elapsed < 5, f"{elapsed:.1f}s"  # SpiffWorkflow alone reported it "completed" after 3.5 s
+    assert elapsed < 8, f"{elapsed:.1f}s"  # SpiffWorkflow alone reported it "completed" after 3.5 s
 
 
 class _CountingHasher(PasswordHasher):
@@ -225,7 +225,7 @@ def test_a_show_property_with_a_huge_text_fails_the_step_quickly(engine, show):
     finally:
         tracemalloc.stop()
     assert info.status == "error" and info.error_element == "T" and "too large" in info.error_message
-    assert elapsed < 3.0 and peak < 100 * 1024 * 1024, (elapsed, peak)  # was 22-43 s at 1.2-3.7 GB
+    assert elapsed < 6.0 and peak < 100 * 1024 * 1024, (elapsed, peak)  # was 22-43 s at 1.2-3.7 GB
 
 
 def test_a_show_property_built_from_constants_is_refused_at_deploy(engine):
@@ -268,5 +268,5 @@ def test_a_multi_instance_over_a_huge_list_in_the_data_is_an_error_state(engine)
     assert small.status == "running"
     started = time.perf_counter()
     info = engine.start_instance("each_unit", data={"units": list(range(100_000))}, body_code="LS.UBND")
-    assert time.perf_counter() - started < 3.0
+    assert time.perf_counter() - started < 6.0
     assert info.status == "error" and info.error_element == "Each" and "100,000 items" in info.error_message

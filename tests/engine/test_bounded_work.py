@@ -17,17 +17,25 @@ COLLIDING = [k * MERSENNE_61 for k in range(40_000)]  # all hash to 0
 
 
 def _refused_within_bounds(action, fragment, seconds=1.0, megabytes=100):
-    tracemalloc.start()
-    started = time.perf_counter()
-    try:
+    """Refused, within `seconds` (best of three: a busy machine may pause one run; a slow refusal is
+    slow every time) and `megabytes` of allocations (traced on a run of its own)."""
+    timings = []
+    for _ in range(3):
+        started = time.perf_counter()
         with pytest.raises(ExpressionError) as caught:
             action()
-        elapsed = time.perf_counter() - started
+        timings.append(time.perf_counter() - started)
+        if timings[-1] < seconds:
+            break
+    assert fragment in str(caught.value), str(caught.value)
+    assert min(timings) < seconds, f"took {min(timings):.2f}s"
+    tracemalloc.start()
+    try:
+        with pytest.raises(ExpressionError):
+            action()
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert fragment in str(caught.value), str(caught.value)
-    assert elapsed < seconds, f"took {elapsed:.2f}s"
     assert peak < megabytes * 1024 * 1024, f"allocated {peak:,} bytes"
     return caught.value
 
@@ -81,13 +89,12 @@ def test_comparing_big_nested_values_is_charged_for_their_whole_size():
 
 def test_a_thousand_costly_conditions_share_one_budget():
     """1,000 conditions of ['ab']*333333+[]==N: each fits one evaluation's budget (24 s in all before)."""
-    evaluator = SafeEvaluator()
-    started = time.perf_counter()
-    with pytest.raises(ExpressionError, match="at most"):
+    def check_all():
+        evaluator = SafeEvaluator()  # fresh: compiled programs are cached
         with shared_budget(20_000_000, "kiểm tra mô hình quá tốn", "model check too costly"):
             for n in range(1_000):
                 evaluator.check_expression(f"['ab']*333333+[]=={n}")
-    assert time.perf_counter() - started < 2.0
+    _refused_within_bounds(check_all, "model check too costly", seconds=2.0)
 
 
 def test_values_just_under_the_text_limit_are_written():
