@@ -50,9 +50,9 @@ def index():
 def deploy():
     """Deploy a BPMN document (admin); 201 with the versions created (200 if all were already there)."""
     actor = current_actor()
-    require_admin(actor, "triển khai quy trình")
+    require_admin(actor, "triển khai quy trình")  # before the body is read
     data, source = _xml_body()
-    deployed = get_engine().deploy_xml(data, source=source, actor=actor.username)
+    deployed = get_engine().modeling.upload(actor, data, source)
     response = jsonify([_definition_json(d) for d in deployed])
     response.status_code = 201 if any(d.created for d in deployed) else 200
     return response
@@ -93,7 +93,9 @@ def openapi_paths() -> dict:
                                    "200": {"description": "the same content was already deployed"},
                                    "403": {"description": "not an administrator"},
                                    "413": {"description": "larger than 5 MB"},
-                                   "422": {"description": "the model was refused; problems per element"}}},
+                                   "422": {"description": "the model was refused; problems per element"},
+                                   "429": {"description": "more checks and deploys a minute than allowed"},
+                                   "503": {"description": "too many checks at once; try again in a moment"}}},
         },
         "/definitions/check": {"post": {
             "summary": "Check a BPMN document without storing it", "requestBody": xml_body,
@@ -101,7 +103,7 @@ def openapi_paths() -> dict:
                                   "content": {"application/json": {"schema": problems}}},
                           "403": {"description": "not an administrator"},
                           "413": {"description": "larger than 5 MB"},
-                          "429": {"description": "more checks a minute than allowed"},
+                          "429": {"description": "more checks and deploys a minute than allowed"},
                           "503": {"description": "too many checks at once; try again in a moment"}}}},
     }
 

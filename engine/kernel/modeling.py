@@ -292,6 +292,14 @@ class Modeling:
         with self._checking.turn():
             return self.definitions.check_xml(xml, source)
 
+    def upload(self, actor: Actor, xml: bytes, source: str = "upload") -> list[DefinitionInfo]:
+        """Check and deploy an uploaded BPMN document (the API), under the same throttle as a check;
+        drafts are left alone (the modeler's deploy removes its own)."""
+        require_admin(actor, "triển khai quy trình")
+        self._check_rate.use(actor.username)
+        with self._checking.turn():
+            return self.definitions.deploy_xml(xml, source=source, actor=actor.username)
+
     def deploy(self, actor: Actor, xml: bytes, source: str = "modeler") -> list[DefinitionInfo]:
         """Check and deploy a model as the next version of its process; its draft is removed."""
         require_admin(actor, "triển khai quy trình")
