@@ -182,6 +182,7 @@ def check_value_of(task_spec: Any, expression: str, value: Any) -> None:
     if getattr(task_spec, "cardinality", None) == expression:
         check_cardinality(value)
     event = getattr(task_spec, "event_definition", None)
-    kind = TIMER_KINDS.get(type(event).__name__)
-    if kind is not None and getattr(event, "expression", None) == expression:
-        check_timer(kind, value)
+    for part in getattr(event, "event_definitions", None) or [event]:  # a multiple event lists its parts
+        kind = TIMER_KINDS.get(type(part).__name__)
+        if kind is not None and getattr(part, "expression", None) == expression:
+            check_timer(kind, value)

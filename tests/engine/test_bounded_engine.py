@@ -270,3 +270,18 @@ def test_a_multi_instance_over_a_huge_list_in_the_data_is_an_error_state(engine)
     info = engine.start_instance("each_unit", data={"units": list(range(100_000))}, body_code="LS.UBND")
     assert time.perf_counter() - started < 6.0
     assert info.status == "error" and info.error_element == "Each" and "100,000 items" in info.error_message
+
+
+def test_a_timer_that_is_one_part_of_a_multiple_event_is_bounded_too(engine):
+    xml = process("either", '<bpmn:startEvent id="S"/>'
+                  '<bpmn:intermediateCatchEvent id="Wait">'
+                  '<bpmn:messageEventDefinition messageRef="Msg_go"/>'
+                  '<bpmn:timerEventDefinition><bpmn:timeDuration>wait</bpmn:timeDuration></bpmn:timerEventDefinition>'
+                  '</bpmn:intermediateCatchEvent>'
+                  + user_task("T", "Việc") + '<bpmn:endEvent id="E"/>' + chain("S", "Wait", "T", "E"),
+                  lanes={LANE: ["S", "Wait", "T", "E"]}, extra='<bpmn:message id="Msg_go" name="go"/>')
+    engine.deploy_xml(xml)
+    fine = engine.start_instance("either", data={"wait": "P3D"}, body_code="LS.UBND")
+    assert fine.status == "running"
+    info = engine.start_instance("either", data={"wait": "P99999999D"}, body_code="LS.UBND")
+    assert info.status == "error" and info.error_element == "Wait" and "too long" in info.error_message, info
