@@ -267,6 +267,7 @@ def measure(url: str) -> dict:
         elapsed = time.perf_counter() - t0
         workers = _children(server.pid)
         rss = max((_rss_mb(pid) for pid in workers), default=0.0)
+        pdf = _pdf_requests(Person(port, users[0], record), url)
         time.sleep(max(0.0, 70 - (datetime.now(UTC) - timer_start).total_seconds()))  # last timers fall due
         lags = _timer_lags(url)
     finally:
@@ -277,7 +278,7 @@ def measure(url: str) -> dict:
             except subprocess.TimeoutExpired:
                 proc.kill()
     pages = [s for kind in ("page_inbox", "page_task", "page_directive") for s in samples[kind]]
-    requests = [s for values in samples.values() for s in values]
+    requests = [s for kind, values in samples.items() if not kind.startswith("pdf_") for s in values]
     return {"people": len(users), "directives": DIRECTIVES, "workers": WORKERS, "elapsed_s": elapsed,
             "completions": sum(completed), "completions_per_s": sum(completed) / elapsed,
             "requests": len(requests), "errors": len(errors), "error_kinds": sorted(set(errors))[:20],
@@ -286,7 +287,44 @@ def measure(url: str) -> dict:
             "by_kind_median_ms": {k: statistics.median(v) * 1e3 for k, v in samples.items()},
             "page_p95_ms": percentile(pages, 0.95) * 1e3, "worker_rss_mb": rss,
             "timers": len(lags), "timer_lag_p95_s": percentile(lags, 0.95) if lags else float("inf"),
-            "timer_lag_max_s": max(lags, default=float("inf"))}
+            "timer_lag_max_s": max(lags, default=float("inf")), **pdf}
+
+
+PDF_REQUESTS = 50
+
+
+def _pdf_requests(person: Person, url: str) -> dict:
+    """An officer asks for the issued directive's PDF: the scheduler converts it once in the
+    background; then PDF_REQUESTS more requests are timed (each served from the stored PDF)."""
+    from sqlalchemy import text
+
+    engine = build_engine(url)
+    try:
+        with engine.db.session() as s:
+            document_id = s.execute(text("SELECT min(id) FROM generated_document WHERE kind = 'directive_final'")
+                                    ).scalar_one()
+    finally:
+        engine.shutdown()
+    person.log_in()
+    path = f"/documents/{document_id}/pdf"
+    t0, status = time.perf_counter(), 0
+    while time.perf_counter() - t0 < 120:
+        status, _, _ = person.request("GET", path, "pdf_first")
+        if status != 202:
+            break
+        time.sleep(0.5)
+    first_s = time.perf_counter() - t0
+    if status != 200:
+        raise RuntimeError(f"the PDF of document {document_id} was not made ({status})")
+    samples = []
+    for _ in range(PDF_REQUESTS):
+        started = time.perf_counter()
+        status, _, _ = person.request("GET", path, "pdf_again")
+        samples.append(time.perf_counter() - started)
+        if status != 200:
+            raise RuntimeError(f"asking again for the PDF answered {status}")
+    return {"pdf_first_s": first_s, "pdf_request_p95_ms": percentile(samples, 0.95) * 1e3,
+            "pdf_request_median_ms": statistics.median(samples) * 1e3}
 
 
 def _wait_for(port: int, seconds: float = 60) -> None:
@@ -328,5 +366,6 @@ def run(pg: str) -> tuple[dict[str, Figure], dict]:
         "http_page_p95_ms": Figure(details["page_p95_ms"], 150, "ms"),
         "timer_lag_p95_s": Figure(details["timer_lag_p95_s"], 1, "s"),
         "worker_rss_mb": Figure(details["worker_rss_mb"], 300, "MB"),
+        "pdf_request_p95_ms": Figure(details["pdf_request_p95_ms"], 50, "ms"),
     }
     return figures, details

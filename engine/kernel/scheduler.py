@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
 if TYPE_CHECKING:
+    from .features import Sweep
     from .timers import Timers
 
 log = logging.getLogger(__name__)
@@ -24,9 +26,10 @@ SWEEP_JOB = "chithi-timer-sweep"
 class TimerScheduler:
     """Fires the due timers of one engine from a background thread."""
 
-    def __init__(self, timers: Timers, sweep_seconds: int = 30):
+    def __init__(self, timers: Timers, sweep_seconds: int = 30, sweeps: list[tuple[Sweep, Any]] | None = None):
         self.timers = timers
         self.sweep_seconds = sweep_seconds
+        self.sweeps = list(sweeps or [])
         self._scheduler = BackgroundScheduler(timezone=UTC, job_defaults={"coalesce": True,
                                                                                  "max_instances": 1,
                                                                                  "misfire_grace_time": None})
@@ -36,6 +39,9 @@ class TimerScheduler:
         """Start the background thread and schedule the sweep and the next due timer."""
         self._scheduler.add_job(self.run_due, "interval", seconds=self.sweep_seconds, id=SWEEP_JOB,
                                 replace_existing=True)
+        for sweep, argument in self.sweeps:
+            self._scheduler.add_job(_guarded(sweep, argument), "interval", seconds=sweep.seconds,
+                                    id=f"chithi-sweep-{sweep.name}", replace_existing=True)
         self.timers.instances.timer_listeners.append(self.wake)
         self._scheduler.start()
         self.wake(self.timers.next_due())
@@ -72,6 +78,16 @@ class TimerScheduler:
         if nxt is not None:
             self.wake(nxt if nxt > _now() else _now() + timedelta(seconds=1))
         return fired
+
+
+def _guarded(sweep: Sweep, argument: Any) -> Callable[[], int]:
+    def run() -> int:
+        try:
+            return sweep.run(argument)
+        except Exception:  # noqa: BLE001 — a sweep must survive one bad run; the next one retries
+            log.exception("sweep %s failed", sweep.name)
+            return 0
+    return run
 
 
 def _now() -> datetime:
