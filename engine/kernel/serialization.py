@@ -115,14 +115,13 @@ class InstanceSerializer:
         return head[:-1] + tail + "}"
 
     def _task_json(self, task: Any) -> str:
-        key = (task.state, task.last_state_change, task.task_spec.name, task._parent, tuple(task._children),
-               task.triggered)
-        cached = getattr(task, "_chithi_json", None)
-        if cached is not None and cached[0] == key:
-            return str(cached[1])
+        cached = task.__dict__.get("_chithi_json")
+        if cached is not None and cached[0] == task.last_state_change and cached[1] is task.task_spec \
+                and cached[2] == task.state and cached[3] == len(task._children):
+            return str(cached[4])
         text = json.dumps(self._serializer.registry.convert(task), cls=self._serializer._encoder_cls)
         if task.state & FINISHED:
-            task._chithi_json = (key, text)
+            task._chithi_json = (task.last_state_change, task.task_spec, task.state, len(task._children), text)
         return text
 
     def _verify(self, workflow: BpmnWorkflow, text: str) -> None:
