@@ -352,6 +352,12 @@ def pdf_for(engine, document_id: int, actor: Actor | None, *, again: bool = Fals
     """The PDF of a document `actor` may read: done with its bytes, or queued for the scheduler's
     conversion (engine/documents/renditions.py); `again` asks anew after a failed conversion."""
     soffice_path()  # OfficeSuiteMissing (503) rather than a request nobody can ever serve
+    if not again:
+        with engine.db.session() as s:  # the common case, a PDF made before: read only
+            meta = _readable(s, document_id, actor)
+            done = renditions.stored(s, meta.sha256)
+        if done is not None:
+            return meta, done
     with engine.db.session(write=True) as s:
         meta = _readable(s, document_id, actor)
         if again:

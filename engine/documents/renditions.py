@@ -75,6 +75,13 @@ def request(session: Session, docx_sha256: str, now: datetime) -> Rendition:
     return Rendition(row.status, error=row.error)
 
 
+def stored(session: Session, docx_sha256: str) -> Rendition | None:
+    """The finished PDF of that content, if there is one (reads only)."""
+    pdf = session.scalar(select(PdfRendition.pdf_sha256).where(PdfRendition.docx_sha256 == docx_sha256,
+                                                                PdfRendition.status == DONE))
+    return Rendition(DONE, content=_blob(session, pdf)) if pdf else None
+
+
 def retry(session: Session, docx_sha256: str, now: datetime) -> None:
     """Ask again for a conversion that failed."""
     row = session.get(PdfRendition, docx_sha256)

@@ -1,5 +1,9 @@
 """APScheduler glue: one date job at the earliest due timer plus a slow sweep as a safety net.
 
+A timer set by another process (a web worker beside `chithi scheduler`) is seen by a poll of the
+earliest due time every `POLL_SECONDS` (one indexed query), which moves the date job earlier, so such
+a timer fires within about a second of its due time, not at the next sweep.
+
 Any number of processes may run a TimerScheduler against the same database: claiming (row locks
 on PostgreSQL, the write transaction on SQLite) makes each timer fire once. The job itself reads the engine's
 clock, so a test can drive `run_due()` after moving a FrozenClock.
@@ -21,6 +25,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 NEXT_JOB = "chithi-next-timer"
 SWEEP_JOB = "chithi-timer-sweep"
+POLL_JOB = "chithi-timer-poll"
+POLL_SECONDS = 1.0
 
 
 class TimerScheduler:
@@ -39,6 +45,7 @@ class TimerScheduler:
         """Start the background thread and schedule the sweep and the next due timer."""
         self._scheduler.add_job(self.run_due, "interval", seconds=self.sweep_seconds, id=SWEEP_JOB,
                                 replace_existing=True)
+        self._scheduler.add_job(self.poll, "interval", seconds=POLL_SECONDS, id=POLL_JOB, replace_existing=True)
         for sweep, argument in self.sweeps:
             self._scheduler.add_job(_guarded(sweep, argument), "interval", seconds=sweep.seconds,
                                     id=f"chithi-sweep-{sweep.name}", replace_existing=True)
@@ -62,6 +69,13 @@ class TimerScheduler:
                 return
             self._scheduler.add_job(self.run_due, "date", run_date=max(when, _now()), id=NEXT_JOB,
                                     replace_existing=True)
+
+    def poll(self) -> None:
+        """Wake for timers other processes have set since the last look."""
+        try:
+            self.wake(self.timers.next_due())
+        except Exception:  # noqa: BLE001 — the database may be briefly away; the next poll retries
+            log.exception("looking for the next due timer failed")
 
     def next_run(self) -> datetime | None:
         job = self._scheduler.get_job(NEXT_JOB)
