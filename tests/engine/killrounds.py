@@ -97,8 +97,9 @@ def _open_tasks(engine):
         return s.query(HumanTask).filter(HumanTask.status.in_(("ready", "claimed"))).order_by(HumanTask.id).all()
 
 
-def drive(url: str, state_dir: Path) -> int:
-    """Complete every ready task, import the next directive when none is open, and move the clock."""
+def drive(url: str, state_dir: Path, finish: bool = False) -> int:
+    """Complete every ready task, import the next directive when none is open, and move the clock;
+    with `finish`, stop instead of importing once every directive is closed."""
     from engine.app import build_engine
     from engine.directives.demo import person
     from engine.directives.life import import_directive
@@ -124,6 +125,8 @@ def drive(url: str, state_dir: Path) -> int:
         if answered:
             continue
         if not engine.list_instances(status="running", process_id="directive_life"):
+            if finish:
+                break
             n = len(engine.list_instances(process_id="directive_life", limit=100_000)) + 1
             did, iid = import_directive(engine, _directive(today, n), actor=person("clerk", ISSUER))
             _say(json.dumps({"imported": did, "instance": iid}))
@@ -299,9 +302,18 @@ def run_rounds(url: str, state_dir: Path, rounds: int, seed: int, max_count: int
     return result
 
 
+def finish(url: str, state_dir: Path, timeout: float = 300) -> None:
+    """Carry every open directive to its archive, without faults (the life goes on after the kills)."""
+    env = {k: v for k, v in os.environ.items() if k != "CHITHI_FAULT"} | {"PYTHONPATH": str(ROOT)}
+    proc = subprocess.run([sys.executable, "-m", "tests.engine.killrounds", url, str(state_dir), "finish"],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+    if proc.returncode != 0:
+        raise AssertionError(f"the directives could not be finished ({proc.returncode}):\n{proc.stderr[-4000:]}")
+
+
 def main(argv: list[str]) -> int:
-    url, state_dir = argv
-    return drive(url, Path(state_dir))
+    url, state_dir, *rest = argv
+    return drive(url, Path(state_dir), finish=rest == ["finish"])
 
 
 if __name__ == "__main__":

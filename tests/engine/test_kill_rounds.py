@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from engine.kernel import faults
-from tests.engine.killrounds import run_rounds
+from tests.engine.killrounds import check_database, finish, run_rounds
 
 ROUNDS = 11  # each fault point once
 SOAK_ROUNDS = 110  # each fault point ten times
@@ -20,6 +20,21 @@ def test_a_worker_killed_at_every_fault_point_leaves_a_consistent_database(db_ur
     assert result.rounds == ROUNDS and result.killed == ROUNDS
     assert set(result.points) == set(faults.POINTS)
     assert result.counts["documents"] > 0 and result.counts["tasks_completed"] > 0
+    finish(db_url, tmp_path)  # and every directive the killed workers left open is carried to its archive
+    after = check_database(db_url, [])
+    assert after.problems == [] and after.counts["tasks_completed"] > result.counts["tasks_completed"]
+    _all_directives_archived(db_url)
+
+
+def _all_directives_archived(db_url):
+    from engine.app import build_engine
+
+    engine = build_engine(db_url)
+    try:
+        lives = engine.list_instances(process_id="directive_life", limit=10_000)
+        assert lives and {i.status for i in lives} == {"completed"}
+    finally:
+        engine.shutdown()
 
 
 @pytest.mark.soak
@@ -29,6 +44,9 @@ def test_a_hundred_kill_rounds_on_each_database(db_url, tmp_path):
           f"{result.steps_committed} steps committed, points {result.points}, database {result.counts}")
     assert result.killed == SOAK_ROUNDS
     assert result.counts["reports"] > 0 and result.counts["register_entries"] > 0
+    finish(db_url, tmp_path)
+    assert check_database(db_url, []).problems == []
+    _all_directives_archived(db_url)
 
 
 def test_the_fault_variable_names_a_known_point_and_a_positive_count():
@@ -49,7 +67,6 @@ def test_the_check_sees_a_half_applied_step(db_url, tmp_path):
     from engine.app import build_engine
     from engine.documents import GeneratedDocument
     from engine.kernel.models import HumanTask, ProcessInstance
-    from tests.engine.killrounds import check_database
 
     run_rounds(db_url, tmp_path, 2, seed=3, max_count=40)
     engine = build_engine(db_url)
