@@ -27,7 +27,7 @@ START = datetime(2024, 5, 20, 1, 0, tzinfo=UTC)
 STEP = timedelta(hours=12)  # how far the driver moves the clock when no task is waiting
 ISSUER = "LS.UBND"
 BODIES = ("LS.CA", "LS.SYT")
-SILENT = "LS.SYT"  # answers its first report only after the chase and the escalation
+SILENT = "LS.SYT"  # in every fourth directive, answers only after the reminder, chase and escalation
 REPORTS = ("Task_report", "Task_report_late", "Task_report_after")
 APPROVE = {"decision": "approve", "comment": "Đồng ý."}
 LAST_DAY = datetime(2025, 6, 1).date()  # the directive names district bodies that end 30/06/2025
@@ -56,7 +56,8 @@ def _answer(engine, task, today) -> dict | None:
     from engine.model.directive import Signature
 
     element = task.element_id
-    if element in ("Task_report", "Task_report_late") and task.body_code == SILENT and not _has_reported(engine, task.ref_id):
+    if element in ("Task_report", "Task_report_late") and task.body_code == SILENT and (task.ref_id or 0) % 4 == 1 \
+            and not _has_reported(engine, task.ref_id):
         return None
     answers = {
         "Task_choose": {"route": "state"},
@@ -156,8 +157,11 @@ class Findings:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def check_database(url: str, committed: list[dict]) -> Findings:
-    """Load every instance from a fresh engine and compare state, query tables, audit and records."""
+def check_database(url: str, committed: list[dict], slack: timedelta = timedelta(0)) -> Findings:
+    """Load every instance from a fresh engine and compare state, query tables, audit and records.
+
+    A row and the audit event of its step carry the same moment under a FrozenClock; under the real
+    clock they are read apart, so `slack` says how far apart they may be."""
     from SpiffWorkflow.util.task import TaskState
     from sqlalchemy import select
 
@@ -176,7 +180,16 @@ def check_database(url: str, committed: list[dict]) -> Findings:
             bad(f"audit chain broken at {report.broken_at}: {report.reason}")
         with engine.db.session() as s:
             events = list(s.scalars(select(AuditEvent).order_by(AuditEvent.seq)))
-            moments = {(e.instance_id, e.at) for e in events}
+            moments: dict[int | None, list[datetime]] = {}
+            for e in events:
+                moments.setdefault(e.instance_id, []).append(e.at)
+
+            def stepped(instance_id: int | None, at: datetime) -> bool:
+                """Whether an audited step of `instance_id` (any instance: None) happened at `at`."""
+                ats = moments.get(instance_id, []) if instance_id is not None else \
+                    [a for group in moments.values() for a in group]
+                return any(abs(a - at) <= slack for a in ats)
+
             completed_ids = {e.payload.get("task_id") for e in events if e.action == "task_completed"}
             instances = list(s.scalars(select(ProcessInstance)))
             for row in instances:
@@ -203,7 +216,7 @@ def check_database(url: str, committed: list[dict]) -> Findings:
                 waiting = {e.name for e in waits if e.event_type == "MessageEventDefinition"}
                 if row.status == "running" and subscribed != waiting:
                     bad(f"instance {row.id}: subscriptions {subscribed} but waits for {waiting}")
-                if (row.id, row.updated_at) not in moments:
+                if not stepped(row.id, row.updated_at):
                     bad(f"instance {row.id}: saved at {row.updated_at} by no step of the audit log")
             done_rows = list(s.scalars(select(HumanTask).where(HumanTask.status == "completed")))
             for t in done_rows:
@@ -213,7 +226,7 @@ def check_database(url: str, committed: list[dict]) -> Findings:
                 bad(f"audit says tasks {sorted(missing)} were completed; their rows do not")
             docs = list(s.scalars(select(GeneratedDocument)))
             for d in docs:
-                if d.instance_id is not None and (d.instance_id, d.created_at) not in moments:
+                if d.instance_id is not None and not stepped(d.instance_id, d.created_at):
                     bad(f"document {d.id} ({d.kind}) without the step that made it")
             linked = {d.register_entry_id for d in docs}
             numbered = {(e.directive_id, e.number) for e in s.scalars(select(OutgoingEntry))}
@@ -221,7 +234,7 @@ def check_database(url: str, committed: list[dict]) -> Findings:
             for e in entries:
                 if e.id not in linked and e.series == "CV":
                     bad(f"register entry {e.id} ({e.number_text}) without its letter")
-                if not any(at == e.issued_at for _i, at in moments):
+                if not stepped(None, e.issued_at):
                     bad(f"register entry {e.id} ({e.number_text}) without the step that numbered it")
             reports = list(s.scalars(select(BodyReport)))
             report_tasks = [t for t in done_rows if t.element_id in REPORTS]
