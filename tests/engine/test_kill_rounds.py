@@ -38,6 +38,7 @@ def _all_directives_archived(db_url):
 
 
 @pytest.mark.soak
+@pytest.mark.timeout(3600)
 def test_a_hundred_kill_rounds_on_each_database(db_url, tmp_path):
     result = run_rounds(db_url, tmp_path, SOAK_ROUNDS, seed=1111, max_count=12)
     print(f"\n{db_url.split(':')[0]}: {result.killed}/{result.rounds} rounds killed in {result.seconds:.0f} s, "
