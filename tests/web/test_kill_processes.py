@@ -1,13 +1,15 @@
-"""A gunicorn worker killed with SIGKILL in the middle of a task completion (issue 11): the client
-sees the connection drop, the master starts a new worker, the database holds nothing of the step
-(every instance loads, state, query tables and audit agree), and the same completion sent again to a
-server without the fault succeeds once. The many-round version with directives is
-tests/engine/test_kill_rounds.py."""
+"""The production processes killed with SIGKILL inside a step (issue 11). A gunicorn worker dies in
+the middle of a task completion: the client sees the connection drop, the master starts a new worker,
+the database holds nothing of the step (every instance loads, state, query tables and audit agree),
+and the same completion sent again to a server without the fault succeeds once. A `chithi scheduler`
+dies while firing a timer: the timer is still due and the next scheduler fires it. The many-round
+version with directives is tests/engine/test_kill_rounds.py."""
 from __future__ import annotations
 
 import base64
 import json
 import os
+import signal
 import time
 import urllib.error
 import urllib.request
@@ -19,7 +21,7 @@ from engine.app import build_engine
 from engine.kernel import faults
 from engine.kernel.accounts import cheap_hasher
 from tests.engine.killrounds import check_database
-from tests.web.test_serving import _chithi, _free_port, _stop
+from tests.web.test_serving import SOON, _chithi, _free_port, _stop
 from web.cli import main
 from web.seed import DEMO_PASSWORD
 
@@ -103,5 +105,38 @@ def _call_engine_task(db_url, task_id):
     try:
         task = engine.get_task(task_id, engine.accounts.get("chuyenvien"))
         return task.status, task
+    finally:
+        engine.shutdown()
+
+
+def test_a_scheduler_killed_while_firing_a_timer_leaves_it_due_and_the_next_scheduler_fires_it(db_url):
+    engine = build_engine(db_url, password_hasher=cheap_hasher())  # the real clock, as in production
+    try:
+        engine.deploy_xml(SOON)
+        started = engine.start_instance("soon", body_code="LS.UBND")
+        os.environ[faults.ENV] = "instance_updated:1"
+        try:
+            scheduler = _chithi("scheduler", db_url=db_url)
+        finally:
+            os.environ.pop(faults.ENV)
+        try:
+            assert scheduler.wait(timeout=90) == -signal.SIGKILL, "the scheduler was not killed inside the step"
+        finally:
+            _stop(scheduler)
+        assert check_database(db_url, [], slack=SLACK).problems == []
+        left = engine.get_instance(started.id)
+        assert left.ready_tasks == [] and left.next_timer_at == started.next_timer_at  # still due, not fired
+
+        scheduler = _chithi("scheduler", db_url=db_url)
+        try:
+            deadline = time.monotonic() + 60
+            while not engine.get_instance(started.id).ready_tasks:
+                assert time.monotonic() < deadline, "the next scheduler did not fire the timer"
+                time.sleep(0.2)
+        finally:
+            output = _stop(scheduler)
+        assert scheduler.returncode == 0, output
+        assert [t.element_id for t in engine.get_instance(started.id).ready_tasks] == ["Act"]
+        assert check_database(db_url, [], slack=SLACK).problems == []
     finally:
         engine.shutdown()
