@@ -12,6 +12,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ..kernel import faults
 from ..kernel.calendar import days_late
 from ..kernel.errors import ConflictError, FieldProblem, FormError, NotFound
 from ..kernel.models import StoredBlob
@@ -96,6 +97,7 @@ def submit_report(session: Session, *, directive_id: int, body_code: str, period
     if period.is_final:
         values["status"] = "done"
     session.execute(update(AssignmentRow).where(AssignmentRow.id == assignment.id).values(**values))
+    faults.reach("report_written")
     return report
 
 

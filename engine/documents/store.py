@@ -9,6 +9,7 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint, f
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from ..kernel import faults
 from ..kernel.db import Base
 from ..kernel.errors import ConflictError, NotFound
 from ..kernel.models import StoredBlob
@@ -109,6 +110,7 @@ class DocumentStore:
             try:
                 with session.begin_nested():
                     session.add(doc)
+                faults.reach("document_written")
                 return doc
             except IntegrityError:
                 continue

@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.types import TypeDecorator
 
+from . import faults
 from .clock import UTC
 
 NAMING = {
@@ -114,6 +115,8 @@ class Database:
                 with Session(bind=conn, expire_on_commit=False) as s:
                     try:
                         yield s
+                        if write:
+                            faults.reach("before_commit")
                         s.commit()
                     except BaseException:
                         s.rollback()

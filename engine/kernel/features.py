@@ -8,11 +8,24 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from .forms import FormCheckFn
 from .services import ServiceRegistry
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """Background work a feature wants done every `seconds` by each scheduler (`chithi scheduler`,
+    or the web process's own): `run(engine)` claims what it works on, so several schedulers never
+    do the same item twice, and returns how many items it handled. A failing run is logged and
+    tried again at the next interval."""
+
+    name: str
+    seconds: float
+    run: Callable[[Any], int]
 
 
 @dataclass(frozen=True)
@@ -26,3 +39,4 @@ class Feature:
     roles: Mapping[str, str] = field(default_factory=dict)  # role code → its name, the roles accounts may hold
     body_name: Callable[[Session, str], str | None] | None = None  # a body code's name, None if unknown
     form_checks: tuple[FormCheckFn, ...] = ()  # checks of a task submission before it completes
+    sweeps: tuple[Sweep, ...] = ()  # background work run by the scheduler

@@ -22,7 +22,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import bounds, humantasks, spiff_clock
+from . import bounds, faults, humantasks, spiff_clock
 from .accounts import Actor
 from .deployment import Definitions
 from .errors import ChithiError, ConflictError, FieldProblem, FormError, NotFound, UnreadableInstance
@@ -155,6 +155,7 @@ class Instances:
             raise RuntimeError("Instances.children is not wired (see engine.kernel.runtime)")
         step = StepContext(session=s, actor=actor, now=self.clock.now(), _instance=row, _children=self.children)
         token = current_step.set(step)
+        faults.reach("step_start")
         error: BaseException | None = None
         started = time.time()  # SpiffWorkflow stamps state changes with time.time()
         try:
@@ -208,12 +209,14 @@ class Instances:
         row.state_json = self.serializer.dump(wf)
         row.updated_at = now
         s.flush()  # UPDATE … WHERE version = old: StaleDataError here means someone else won
+        faults.reach("instance_updated")
         open_tasks = humantasks.sync(s, row, ready, now, completed, new_instance=self._first_save(s, row),
                                      process_name=self.definitions.display_name(s, row.definition_id),
                                      refresh=refresh_tasks)
         s.info.setdefault("open_tasks", {})[row.id] = open_tasks
         if messages_changed:  # the common step changes no subscription: no query at all
             self._sync_subscriptions(s, row, messages)
+        faults.reach("query_tables_written")
         event = dict(payload)
         if error is not None:
             event["error"] = row.error_message

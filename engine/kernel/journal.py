@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from . import audit
+from . import audit, faults
 from .clock import Clock
 from .db import Database
 from .errors import ConflictError
@@ -35,8 +35,10 @@ class Journal:
             try:
                 yield s
                 audit.append(s, s.info["audit"])
+                faults.reach("audit_appended")
             except StaleDataError:
                 raise ConflictError(CONFLICT) from None
+        faults.reach("after_commit")
         for fn in s.info["after_commit"]:
             fn()
 

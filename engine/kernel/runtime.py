@@ -40,6 +40,7 @@ from .versions import Versions
 from .views import DefinitionInfo, InstanceInfo, TaskInfo
 
 if TYPE_CHECKING:
+    from .features import Sweep
     from .inspection import InstanceDetail
     from .versions import MigrationOutcome
 
@@ -51,12 +52,14 @@ class ChithiEngine:
                  services: ServiceRegistry, lane_roles: Mapping[str, str] | None = None,
                  workflows_dir: Path | None = None, cache_size: int = 512,
                  password_hasher: PasswordHasher | None = None, known_roles: Mapping[str, str] | None = None,
-                 body_name: BodyName | None = None, form_checks: tuple[FormCheckFn, ...] = ()):
+                 body_name: BodyName | None = None, form_checks: tuple[FormCheckFn, ...] = (),
+                 sweeps: tuple[Sweep, ...] = ()):
         self.db = db
         self.clock = clock
         self.evaluator = evaluator
         self.script_engine = script_engine
         self.services = services
+        self.sweeps = sweeps
         self.serializer = InstanceSerializer()
         self.journal = Journal(db, clock)
         self.accounts = Accounts(self.journal, password_hasher, known_roles=known_roles, body_name=body_name)
@@ -175,8 +178,12 @@ class ChithiEngine:
         return self.timers.next_due()
 
     def start_scheduler(self, sweep_seconds: int = 30) -> None:
-        """Fire timers from a background thread of this process."""
-        self.timers.start_scheduler(sweep_seconds)
+        """Fire timers, and run the features' sweeps, from a background thread of this process."""
+        self.timers.start_scheduler(sweep_seconds, sweeps=[(sweep, self) for sweep in self.sweeps])
+
+    def run_sweeps(self) -> dict[str, int]:
+        """Run every feature's sweep once, now (the CLI and tests); items handled by sweep name."""
+        return {sweep.name: sweep.run(self) for sweep in self.sweeps}
 
     # ------------------------------------------------------------------ administration
 

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
+from . import faults
 from .bounds import check_children
 from .errors import ChithiError
 from .models import ProcessInstance
@@ -180,6 +181,9 @@ def make_dispatcher(registry: ServiceRegistry) -> Callable[[Any, str, dict[str, 
         # A savepoint per call: a service that fails leaves none of its writes behind, so a retry
         # starts clean and nothing is applied twice.
         with step.session.begin_nested():
-            return registry.get(operation_name).fn(step, params)
+            faults.reach("service_start")
+            result = registry.get(operation_name).fn(step, params)
+            faults.reach("service_done")
+            return result
 
     return dispatch

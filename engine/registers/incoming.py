@@ -6,6 +6,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..kernel import faults
 from ..kernel.errors import FieldProblem, FormError, NotFound
 from .models import IncomingEntry
 from .numbering import claim_number, next_number, peek_next
@@ -55,6 +56,7 @@ def register_incoming(session: Session, *, receiver_code: str, received_on: date
     )
     session.add(entry)
     session.flush()
+    faults.reach("register_entry_written")
     return entry
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from ..directory.models import Body
 from ..directory.service import load_bodies
+from ..kernel import faults
 from ..kernel.errors import FieldProblem, FormError, InvalidState, NotFound
 from ..kernel.resources import workflows_dir
 from ..model.directive import Instrument, Side
@@ -178,6 +179,7 @@ def issue_number(session: Session, *, issuer_code: str, instrument: Instrument |
     )
     session.add(entry)
     session.flush()
+    faults.reach("register_entry_written")
     return entry
 
 
