@@ -20,10 +20,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = persistent_secret_key(app.instance_path)
 
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # DefaultJSONProvider: Vietnamese stays readable
-    _init_engine(app)
+    from . import api, auth, csrf, definitions_api, errors, features, filters, headers, params, tasks
 
-    from . import api, auth, csrf, definitions_api, errors, features, filters, headers, tasks
+    params.init_app(app)  # one converter for every whole number in a URL, bounded JSON
+    _init_engine(app)
 
     # The app's own parts, then every feature package of web/ (web/features.py finds them).
     for module in (filters, errors, headers, csrf, auth, tasks, api, definitions_api, features):

@@ -13,6 +13,7 @@ from .auth import current_actor, login_required
 from .context import get_engine, get_visible_instance
 from .errors import WebError
 from .openapi import EXTENSION_KEY, openapi_document
+from .params import MAX_OFFSET, optional_db_int
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -43,10 +44,10 @@ def _json_object() -> dict:
 
 
 def _page_args() -> tuple[int, int]:
-    limit = request.args.get("limit", 100, type=int)
-    offset = request.args.get("offset", 0, type=int)
-    if limit is None or offset is None or not 1 <= limit <= MAX_PAGE or offset < 0:
-        raise WebError(400, "bad_request", f"limit must be 1..{MAX_PAGE} and offset ≥ 0.")
+    limit = optional_db_int(request.args.get("limit", "100"))
+    offset = optional_db_int(request.args.get("offset", "0"))
+    if limit is None or offset is None or not 1 <= limit <= MAX_PAGE or offset > MAX_OFFSET:
+        raise WebError(400, "bad_request", f"limit must be 1..{MAX_PAGE} and offset 0..{MAX_OFFSET:,}.")
     return limit, offset
 
 

@@ -6,8 +6,12 @@ import functools
 import threading
 from collections import deque
 from datetime import timedelta
+from urllib.parse import unquote, urlsplit
 
 from flask import Blueprint, Flask, current_app, flash, g, redirect, render_template, request, session, url_for
+
+from engine.kernel.accounts import MAX_PASSWORD, MAX_USERNAME
+from engine.kernel.errors import ChithiError
 
 from .context import get_engine, wants_json
 from .csrf import rotate_token
@@ -20,19 +24,34 @@ SESSION_TOKEN = "sid"  # the cookie holds a random token; the server keeps (the 
 
 
 class LoginThrottle:
-    """Counts failed logins per (username, address) in a sliding window; lives in this process only."""
+    """Counts failed logins per (username, address) in a sliding window; lives in this process only.
 
-    def __init__(self, max_failures: int, window: timedelta):
+    Memory is bounded: a key whose failures have all left the window is forgotten, and at most
+    `max_keys` keys are kept (the stalest go first)."""
+
+    def __init__(self, max_failures: int, window: timedelta, max_keys: int = 10_000):
         self.max_failures = max_failures
         self.window = window
-        self._failures: dict[tuple[str, str], deque] = {}
+        self.max_keys = max_keys
+        self._failures: dict[tuple[str, str], deque] = {}  # insertion order: least recently failed first
         self._lock = threading.Lock()
+        self._next_sweep = None
 
     def _recent(self, key: tuple[str, str], now) -> deque:
-        times = self._failures.setdefault(key, deque())
+        times = self._failures.get(key) or deque()
         while times and now - times[0] >= self.window:
             times.popleft()
         return times
+
+    def _sweep(self, now) -> None:
+        """Forget keys with no failure inside the window (at most once per window, or when full)."""
+        if len(self._failures) < self.max_keys and self._next_sweep is not None and now < self._next_sweep:
+            return
+        self._next_sweep = now + self.window
+        for key in [k for k, times in self._failures.items() if not times or now - times[-1] >= self.window]:
+            del self._failures[key]
+        while len(self._failures) >= self.max_keys:
+            del self._failures[next(iter(self._failures))]
 
     def blocked(self, key: tuple[str, str], now) -> bool:
         """True when this key has used up its failures within the window."""
@@ -42,12 +61,19 @@ class LoginThrottle:
     def failed(self, key: tuple[str, str], now) -> None:
         """Record one failed attempt."""
         with self._lock:
-            self._recent(key, now).append(now)
+            times = self._recent(key, now)
+            self._failures.pop(key, None)
+            self._sweep(now)
+            times.append(now)
+            self._failures[key] = times
 
     def succeeded(self, key: tuple[str, str]) -> None:
         """Forget the failures of a key that logged in."""
         with self._lock:
             self._failures.pop(key, None)
+
+    def __len__(self) -> int:
+        return len(self._failures)
 
 
 def current_actor():
@@ -81,7 +107,11 @@ def _throttle_key(username: str) -> tuple[str, str]:
 
 
 def check_password(username: str, password: str):
-    """Authenticate with throttling: the Actor, or None; raises WebError(429) when blocked."""
+    """Authenticate with throttling: the Actor, or None; raises WebError(429) when blocked and
+    WebError(400) for a username or password longer than any account can have (before any work)."""
+    if len(username) > MAX_USERNAME or len(password) > MAX_PASSWORD:
+        raise WebError(400, "bad_request", f"Tên đăng nhập (tối đa {MAX_USERNAME} ký tự) hoặc mật khẩu "
+                                           f"(tối đa {MAX_PASSWORD} ký tự) quá dài.")
     eng = get_engine()
     key = _throttle_key(username)
     now = eng.clock.now()
@@ -95,11 +125,20 @@ def check_password(username: str, password: str):
     return actor
 
 
-def _safe_next(target: str | None) -> str:
-    # Only same-site paths: "/x" yes, "//evil.example" and "https://..." no.
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+def safe_next(target: str | None) -> str:
+    """Where to go after login: a same-site path ("/x?y=1") or else the inbox. A browser drops tabs
+    and newlines from a URL and reads a backslash as a slash, so "/\t/evil.example" would leave the site:
+    any control character, backslash, a second leading slash, a scheme or a host sends to the inbox."""
+    if target and len(target) <= 2048 and all(_same_site(text) for text in (target, unquote(target))):
         return target
     return url_for("tasks.inbox")
+
+
+def _same_site(path: str) -> bool:
+    if not (path.startswith("/") and path[1:2] != "/" and "\\" not in path and path.isprintable()):
+        return False
+    parts = urlsplit(path)
+    return not parts.scheme and not parts.netloc
 
 
 def start_session(username: str) -> None:
@@ -130,22 +169,25 @@ def load_actor() -> None:
 def login():
     """Đăng nhập: show the form, or check the password and start a session."""
     if request.method == "GET" and current_actor() is not None:
-        return redirect(_safe_next(request.args.get("next")))
+        return redirect(safe_next(request.args.get("next")))
     username = request.form.get("username", "")
     error, status = None, 200
     if request.method == "POST":
         try:
             actor = check_password(username, request.form.get("password", ""))
-        except WebError as exc:  # throttled: same page, with the reason
+        except WebError as exc:  # throttled or oversized: same page, with the reason
             actor, error, status = None, exc.description, exc.code
+            username = username[:MAX_USERNAME]
+        except ChithiError as exc:  # too many logins being checked at once
+            actor, error, status = None, str(exc), exc.http_status
         if actor is not None:
             start_session(actor.username)
             flash(f"Xin chào, {actor.full_name}.", "success")
-            return redirect(_safe_next(request.form.get("next")))
+            return redirect(safe_next(request.form.get("next")))
         if error is None:
             error, status = FAILED_LOGIN, 401
     return render_template("auth/login.html", username=username, error=error,
-                           next=request.values.get("next", "")), status
+                           next=safe_next(request.values.get("next"))), status
 
 
 @bp.post("/logout")

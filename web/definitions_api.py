@@ -1,5 +1,6 @@
 """JSON API of process definitions: administrators upload BPMN (checked before anything is stored)
-and list what is deployed; anyone logged in may check a model without storing it.
+and list what is deployed; administrators (who model) may check a model without storing it —
+throttled per person and in total by the engine (Modeling.check).
 
 POST /api/definitions takes the BPMN XML as the body (Content-Type application/xml or
 text/xml, plus an X-Requested-With header as every scripted POST to /api). A refused model answers
@@ -49,9 +50,9 @@ def index():
 def deploy():
     """Deploy a BPMN document (admin); 201 with the versions created (200 if all were already there)."""
     actor = current_actor()
-    require_admin(actor, "triển khai quy trình")
+    require_admin(actor, "triển khai quy trình")  # before the body is read
     data, source = _xml_body()
-    deployed = get_engine().deploy_xml(data, source=source, actor=actor.username)
+    deployed = get_engine().modeling.upload(actor, data, source)
     response = jsonify([_definition_json(d) for d in deployed])
     response.status_code = 201 if any(d.created for d in deployed) else 200
     return response
@@ -61,8 +62,10 @@ def deploy():
 @login_required
 def check():
     """Check a BPMN document without storing it: {"ok": bool, "problems": [...]}."""
+    actor = current_actor()
+    require_admin(actor, "kiểm tra mô hình quy trình")  # before the body is read
     data, source = _xml_body()
-    problems = get_engine().check_xml(data, source=source)
+    problems = get_engine().modeling.check(actor, data, source)
     return jsonify({"ok": not problems, "problems": [
         {"element_id": p.element_id, "message": p.message, "line": p.line} for p in problems]})
 
@@ -90,12 +93,18 @@ def openapi_paths() -> dict:
                                    "200": {"description": "the same content was already deployed"},
                                    "403": {"description": "not an administrator"},
                                    "413": {"description": "larger than 5 MB"},
-                                   "422": {"description": "the model was refused; problems per element"}}},
+                                   "422": {"description": "the model was refused; problems per element"},
+                                   "429": {"description": "more checks and deploys a minute than allowed"},
+                                   "503": {"description": "too many checks at once; try again in a moment"}}},
         },
         "/definitions/check": {"post": {
             "summary": "Check a BPMN document without storing it", "requestBody": xml_body,
             "responses": {"200": {"description": "problems found (empty when fine)",
-                                  "content": {"application/json": {"schema": problems}}}}}},
+                                  "content": {"application/json": {"schema": problems}}},
+                          "403": {"description": "not an administrator"},
+                          "413": {"description": "larger than 5 MB"},
+                          "429": {"description": "more checks and deploys a minute than allowed"},
+                          "503": {"description": "too many checks at once; try again in a moment"}}}},
     }
 
 

@@ -28,6 +28,9 @@ MESSAGES_VI = {
     "bad_request": "Yêu cầu không hợp lệ.",
     "too_large": "Dữ liệu gửi lên quá lớn.",
     "method_not_allowed": "Thao tác không được hỗ trợ.",
+    "unreadable_instance": "Không tải được dữ liệu của hồ sơ này; quản trị viên cần khôi phục hồ sơ.",
+    "busy": "Hệ thống đang bận; vui lòng thử lại sau giây lát.",
+    "too_many_requests": "Bạn đã gửi quá nhiều yêu cầu; vui lòng chờ một phút rồi thử lại.",
     "server_error": "Đã có lỗi trong hệ thống. Vui lòng thử lại sau.",
     "error": "Không thực hiện được thao tác.",
 }

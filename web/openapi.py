@@ -2,6 +2,8 @@
 add their own paths with `register_openapi_paths(app, {...})` in their init_app."""
 from __future__ import annotations
 
+from .params import MAX_OFFSET
+
 EXTENSION_KEY = "chithi_openapi_paths"
 
 
@@ -19,6 +21,7 @@ def _json(schema: dict, description: str) -> dict:
 
 
 ERRORS = {
+    "400": {"$ref": "#/components/responses/BadRequest"},
     "401": {"$ref": "#/components/responses/Unauthorized"},
     "403": {"$ref": "#/components/responses/Forbidden"},
     "404": {"$ref": "#/components/responses/NotFound"},
@@ -102,7 +105,8 @@ def _paths() -> dict:
             "summary": "My inbox: ready tasks I may act on",
             "parameters": [
                 {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500}},
-                {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+                {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0,
+                                                             "maximum": MAX_OFFSET}},
             ],
             "responses": {"200": _json({"type": "object", "properties": {
                 "tasks": {"type": "array", "items": _ref("Task")},
@@ -158,6 +162,8 @@ def openapi_document(extra_paths: dict | None = None) -> dict:
                 "basic": {"type": "http", "scheme": "basic"},
             },
             "responses": {
+                "BadRequest": {**error, "description": "the request itself is malformed (a number out of range, "
+                                                       "a body that is not JSON…); the message says what"},
                 "Unauthorized": {**error, "description": "not logged in"},
                 "Forbidden": {**error, "description": "not allowed"},
                 "NotFound": {**error, "description": "does not exist, or not visible to you"},

@@ -11,6 +11,7 @@ from .context import get_engine
 from .errors import message_for
 from .features import task_outcome, task_panels
 from .forms import initial_values, submitted_values
+from .params import page_number
 
 bp = Blueprint("tasks", __name__)
 
@@ -21,7 +22,7 @@ PAGE_SIZE = 50
 @login_required
 def inbox():
     """Việc cần xử lý: the ready tasks I may act on (the table alone for an htmx refresh)."""
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = request.args.get("page", 1, type=page_number)
     eng = get_engine()
     tasks = eng.inbox(current_actor(), limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
     context = dict(tasks=tasks[:PAGE_SIZE], has_more=len(tasks) > PAGE_SIZE, page=page, now=eng.clock.now())

@@ -24,11 +24,14 @@ from .clock import Clock
 from .errors import FieldProblem, FormError, InvalidState, NotFound, PermissionDenied
 from .journal import Journal
 from .models import User, UserSession
+from .throttle import Gate
 
 ADMIN_ROLE = "admin"
 MIN_PASSWORD = 8
 MAX_PASSWORD = 1024  # hashing is the costly part: a password is bounded before it is hashed
 MAX_USERNAME = 100
+HASHING_SLOTS = 2  # passwords hashed at once (argon2 takes 64 MiB and most of a core each)
+HASHING_WAIT = 5.0  # seconds a login waits for a slot before it is told to try again
 MAX_NAME = 200
 KEEP_ENDED_SESSIONS = timedelta(days=30)  # ended sessions stay this long, then are pruned at a login
 
@@ -107,17 +110,39 @@ class AccountChanges:
     signer: bool | None = None
 
 
+class _GatedHasher:
+    """A password hasher that hashes at most `slots` passwords at once; a caller waits up to `wait`
+    seconds for a turn, then is refused with Busy (memory stays bounded under a flood of logins)."""
+
+    def __init__(self, hasher: PasswordHasher, slots: int, wait: float):
+        self._hasher = hasher
+        self._gate = Gate(slots, wait, "Hệ thống đang bận kiểm tra mật khẩu; vui lòng thử lại sau giây lát "
+                                       "(too many password checks at once)")
+
+    def hash(self, password: str) -> str:
+        with self._gate.turn():
+            return str(self._hasher.hash(password))
+
+    def verify(self, stored: str, password: str) -> bool:
+        with self._gate.turn():
+            return bool(self._hasher.verify(stored, password))
+
+    def check_needs_rehash(self, stored: str) -> bool:
+        return bool(self._hasher.check_needs_rehash(stored))
+
+
 class Accounts:
     """Accounts, passwords and sessions; one instance per engine."""
 
     def __init__(self, journal: Journal, hasher: PasswordHasher | None = None, *,
-                 known_roles: Mapping[str, str] | None = None, body_name: BodyName | None = None):
+                 known_roles: Mapping[str, str] | None = None, body_name: BodyName | None = None,
+                 hashing_slots: int = HASHING_SLOTS, hashing_wait: float = HASHING_WAIT):
         self.journal = journal
         self.db = journal.db
         self.clock: Clock = journal.clock
         self.known_roles = dict(known_roles or {})
         self.body_name = body_name
-        self._hasher = hasher or PasswordHasher()
+        self._hasher = _GatedHasher(hasher or PasswordHasher(), hashing_slots, hashing_wait)
         self._dummy: str | None = None
 
     @property

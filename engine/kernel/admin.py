@@ -20,13 +20,12 @@ from .errors import FieldProblem, FormError, InvalidState, NotFound
 from .instances import Instances
 from .models import MessageSubscription, ProcessDefinition, ProcessInstance
 from .status import InstanceStatus, move_status
+from .taskdata import data_problem
 from .views import InstanceInfo
 
 ADMIN_MOVES = "tạm dừng, tiếp tục, chấm dứt hoặc chạy lại hồ sơ"
 VARIABLE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,99}$")
 MAX_EDIT_BYTES = 256 * 1024  # what an administrator types into one repair
-MAX_DEPTH = 32
-RESERVED_KEYS = frozenset({"typename"})  # SpiffWorkflow's serializer reads such a dict as a typed object
 PAGE_LIMIT = 500
 
 
@@ -40,21 +39,6 @@ class InstanceRow:
     error_element_name: str | None = None  # the failed step by its name
 
 
-def _check_value(name: str, value: Any, depth: int = 0) -> list[FieldProblem]:
-    if depth > MAX_DEPTH:
-        return [FieldProblem(name, f"giá trị lồng quá {MAX_DEPTH} tầng")]
-    if isinstance(value, dict):
-        problems = []
-        for key, item in value.items():
-            if key in RESERVED_KEYS:
-                problems.append(FieldProblem(name, f"khóa '{key}' được dành cho máy, hãy đổi tên"))
-            problems += _check_value(name, item, depth + 1)
-        return problems
-    if isinstance(value, list):
-        return [p for item in value for p in _check_value(name, item, depth + 1)]
-    return []
-
-
 def check_data_edit(changes: dict[str, Any], removed: list[str]) -> list[FieldProblem]:
     """Problems of a repair of an instance's data: names, sizes, nesting, reserved keys."""
     problems = []
@@ -63,7 +47,9 @@ def check_data_edit(changes: dict[str, Any], removed: list[str]) -> list[FieldPr
             problems.append(FieldProblem(name, "tên biến bắt đầu bằng chữ cái không dấu, chỉ gồm chữ, số và '_' "
                                                "(tối đa 100 ký tự)"))
     for name, value in changes.items():
-        problems += _check_value(name, value)
+        problem = data_problem(value, name)  # nesting, reserved keys, types: engine.kernel.taskdata
+        if problem is not None:
+            problems.append(FieldProblem(name, problem))
     if len(json.dumps(changes, ensure_ascii=False, default=str)) > MAX_EDIT_BYTES:
         problems.append(FieldProblem("changes", f"dữ liệu sửa quá {MAX_EDIT_BYTES // 1024} KB"))
     if not changes and not removed:

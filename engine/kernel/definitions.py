@@ -17,8 +17,9 @@ from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
+from . import bounds
 from .errors import DefinitionError, ExpressionError, Problem
-from .expressions import SafeEvaluator
+from .expressions import SafeEvaluator, shared_budget
 from .forms import parse_form
 from .services import ServiceRegistry
 
@@ -106,6 +107,12 @@ class DefinitionChecker:
         """Parse `xml` safely and list every problem (empty list = fine)."""
         if len(xml) > MAX_BPMN_BYTES:
             raise DefinitionError([Problem(None, f"tệp BPMN quá lớn (tối đa {MAX_BPMN_BYTES // 1024 // 1024} MB)")])
+        try:
+            xml.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise DefinitionError([Problem(None, "tệp BPMN phải được mã hoá UTF-8 (byte "
+                                                 f"{exc.start} không phải UTF-8; lưu lại tệp dạng UTF-8) / "
+                                                 "the BPMN file must be UTF-8")]) from None
         root = _safe_parse(xml, source)
         problems: list[Problem] = []
         processes = root.findall("bpmn:process", NS)
@@ -123,7 +130,13 @@ class DefinitionChecker:
                 problems.append(Problem(_owner_id(el),
                                         f"phần tử không được hỗ trợ (unknown element): bpmn:{qn.localname}",
                                         el.sourceline))
-        problems += self._check_expressions(root)
+        with shared_budget(bounds.MAX_CHECK_WORK, "kiểm tra mô hình tốn quá nhiều tính toán; hãy rút gọn biểu thức",
+                           "the model's expressions cost too much to check; simplify them"):
+            try:
+                problems += self._check_expressions(root)
+                problems += self._check_bounds(root)
+            except ExpressionError as exc:  # the budget of the whole document ran out
+                problems.append(Problem(None, exc.reason))
         problems += self._check_services(root)
         problems += self._check_human_tasks(root)
         return root, problems
@@ -174,6 +187,65 @@ class DefinitionChecker:
                 parse_form(el.text)
             except ValueError as exc:
                 problems.append(Problem(_owner_id(el), f"biểu mẫu (form) sai: {exc}", el.sourceline))
+        return problems
+
+    def _constant(self, text: str | None) -> Any:
+        """The value of an expression that needs no task data, or None (data-dependent or refused)."""
+        source = (text or "").strip()
+        if not source:
+            return None
+        try:
+            if self.evaluator.names_used(source):
+                return None
+            return self.evaluator.evaluate(source, {})
+        except ExpressionError as exc:
+            if "too much work in one go" in exc.reason or "cost too much" in exc.reason:
+                raise
+            return None
+
+    def _check_bounds(self, root: etree._Element) -> list[Problem]:
+        """Bounds the runtime would enforce, refused now when the model states them as constants."""
+        problems: list[Problem] = []
+
+        def refuse(el: etree._Element, exc: ExpressionError) -> None:
+            problems.append(Problem(_owner_id(el), exc.reason, el.sourceline))
+
+        for el in root.iterfind(".//bpmn:standardLoopCharacteristics", NS):
+            try:
+                bounds.check_loop_maximum(el.get("loopMaximum"))
+            except ExpressionError as exc:
+                refuse(el, exc)
+        for el in root.iterfind(".//bpmn:loopCardinality", NS):
+            value = self._constant(el.text)
+            if value is not None:
+                try:
+                    bounds.check_cardinality(value)
+                except ExpressionError as exc:
+                    refuse(el, exc)
+        for el in root.iterfind(".//spiffworkflow:property", NS):
+            source = (el.get("value") or "").strip()
+            if el.get("name") not in EXPRESSION_PROPERTIES or not source:
+                continue
+            try:
+                self.evaluator.check_expression(source)
+            except ExpressionError:
+                continue  # already reported with the other expressions
+            try:  # a property that needs no task data is worked out now: what fails here fails every time
+                if not self.evaluator.names_used(source):
+                    self.evaluator.evaluate(source, {})
+            except ExpressionError as exc:
+                if "cost too much" in exc.reason:
+                    raise
+                problems.append(Problem(_owner_id(el), f"thuộc tính '{el.get('name')}': {exc.reason}", el.sourceline))
+        for tag in ("timeDuration", "timeDate", "timeCycle"):
+            for el in root.iterfind(f".//bpmn:{tag}", NS):
+                if BARE_TIMER.match((el.text or "").strip()):
+                    continue  # already reported: it must be quoted
+                value = self._constant(el.text)
+                try:
+                    bounds.check_timer(bounds.TIMER_KINDS[tag], value)
+                except ExpressionError as exc:
+                    refuse(el, exc)
         return problems
 
     def _check_services(self, root: etree._Element) -> list[Problem]:

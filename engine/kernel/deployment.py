@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
+from . import bounds
 from .definitions import DefinitionChecker, content_hash, parse_processes, read_workflow_files
 from .errors import DefinitionError, NotFound, Problem
 from .journal import Journal
@@ -87,7 +88,7 @@ class Definitions:
                                         deployed_at=now, deployed_by=actor)
                 s.add(row)
                 s.flush()
-                self._specs[row.id] = (proc.spec, proc.subprocess_specs)
+                self._specs[row.id] = bounds.bound_specs(proc.spec, proc.subprocess_specs)
                 self.journal.record(s, actor, "definition_deployed", None,
                                     {"process_id": proc.process_id, "version": version, "hash": digest,
                                      "source": source})
@@ -114,7 +115,7 @@ class Definitions:
             row = s.get(ProcessDefinition, definition_id)
             if row is None:
                 raise NotFound(f"Không có phiên bản quy trình số {definition_id}")
-            spec = self._specs[definition_id] = self.serializer.load_spec(row.spec_json)
+            spec = self._specs[definition_id] = bounds.bound_specs(*self.serializer.load_spec(row.spec_json))
         return spec
 
     def display_name(self, s: Session, definition_id: int) -> str:

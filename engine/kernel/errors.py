@@ -91,6 +91,29 @@ class ConflictError(ChithiError):
     http_status = 409
 
 
+class UnreadableInstance(ChithiError):
+    """An instance's saved state cannot be loaded (saved by an older engine without today's checks):
+    nothing was done; an administrator must restore it."""
+
+    code = "unreadable_instance"
+    http_status = 409
+
+
+class Busy(ChithiError):
+    """Too many people are doing the same costly thing right now (hashing passwords, checking models):
+    nothing was done; try again in a moment."""
+
+    code = "busy"
+    http_status = 503
+
+
+class TooManyRequests(ChithiError):
+    """One person asked for the same costly thing too often; nothing was done."""
+
+    code = "too_many_requests"
+    http_status = 429
+
+
 class InvalidState(ChithiError):
     """The move is not legal in the current state (e.g. completing a suspended instance's task)."""
 

@@ -9,11 +9,14 @@ and one evaluation may only do a bounded amount of work.
 from __future__ import annotations
 
 import ast
+import contextlib
+import contextvars
 import operator
 import re
 import textwrap
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, MutableMapping
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -22,6 +25,7 @@ from typing import Any, cast
 from .calendar import local_date
 from .clock import UTC, Clock, SystemClock
 from .errors import ExpressionError
+from .taskdata import data_problem
 
 MAX_SOURCE_CHARS = 4_000
 MAX_NODES = 1_000
@@ -31,6 +35,8 @@ MAX_INT_BITS = 4_096
 MAX_SIZE = 1_000_000  # items plus characters of one value, counted through nesting
 MAX_WORK = 4_000_000  # items measured or built during one evaluation or script run
 MAX_ROUND_DIGITS = 1_000
+EVALUATION_COST = 1_000  # charged for every expression or script run, however small (bounds a step's count)
+MAX_SAME_HASH = 64  # distinct keys of one set or dict that share a hash (real data: one or two)
 CACHE_SIZE = 4_096
 
 _SCALARS = frozenset({type(None), bool, float, date, datetime, time, timedelta})
@@ -50,19 +56,59 @@ def _underscored(text: str) -> bool:
 # ---------------------------------------------------------------- limits on values and work
 
 
+class WorkMeter:
+    """A budget shared by every evaluation inside one `shared_budget` block (a model check, a step).
+
+    One evaluation may do MAX_WORK; a check of a whole document or one step of an instance may do
+    `limit` in total, so a thousand conditions that each stay under the limit cannot add up to minutes."""
+
+    __slots__ = ("left", "limit", "vi", "en")
+
+    def __init__(self, limit: int, vi: str, en: str):
+        self.left = self.limit = limit
+        self.vi, self.en = vi, en
+
+
+_METER: contextvars.ContextVar[WorkMeter | None] = contextvars.ContextVar("chithi_work_meter", default=None)
+
+
+@contextlib.contextmanager
+def shared_budget(limit: int, vi: str = "quá nhiều tính toán trong một lần",
+                  en: str = "too much work in one go") -> Iterator[WorkMeter]:
+    """Every evaluation inside the block draws from one budget of `limit` work units (nested: the outer one)."""
+    outer = _METER.get()
+    if outer is not None:
+        yield outer
+        return
+    meter = WorkMeter(limit, vi, en)
+    token = _METER.set(meter)
+    try:
+        yield meter
+    finally:
+        _METER.reset(token)
+
+
 class _Run:
     """The state of one evaluation: the names it reads and writes, and the work it has left."""
 
-    __slots__ = ("scope", "work")
+    __slots__ = ("scope", "work", "meter", "assigned")
 
     def __init__(self, scope: MutableMapping[str, Any]):
         self.scope = scope
         self.work = MAX_WORK
+        self.meter = _METER.get()
+        self.assigned: set[str] = set()  # names a script wrote (checked as storable data at its end)
 
     def charge(self, amount: int) -> None:
         self.work -= amount
         if self.work < 0:
             raise _refusal("biểu thức tốn quá nhiều tính toán", "too much work for one evaluation")
+        meter = self.meter
+        if meter is not None:
+            meter.left -= amount
+            if meter.left < 0:
+                raise _refusal(f"{meter.vi} (tối đa {meter.limit:,} đơn vị)",
+                               f"{meter.en} (at most {meter.limit:,} units)")
 
 
 def _too_big(size: int) -> ExpressionError:
@@ -70,10 +116,9 @@ def _too_big(size: int) -> ExpressionError:
                     f"result too large ({size:,} items/chars, at most {MAX_SIZE:,})")
 
 
-def _measure(value: Any, run: _Run, avoid: Any = None) -> int:
-    """Count the items and characters reachable from `value` (shared parts counted each time).
-
-    `avoid` is a container `value` must not contain: storing it there would make a cycle."""
+def _weight(value: Any, avoid: Any = None) -> int:
+    """Count the items and characters reachable from `value` (shared parts counted each time),
+    stopping just past MAX_SIZE. `avoid` is a container `value` must not contain (it would be a cycle)."""
     total, stack = 1, [value]
     while stack:
         item = stack.pop()
@@ -92,6 +137,12 @@ def _measure(value: Any, run: _Run, avoid: Any = None) -> int:
             raise _refusal("giá trị không phải dữ liệu (hàm hoặc lớp)", "value is not data (a function or class)")
         if total > MAX_SIZE:
             break
+    return total
+
+
+def _measure(value: Any, run: _Run, avoid: Any = None) -> int:
+    """Count what `value` holds (see _weight), charge it, and refuse it past MAX_SIZE."""
+    total = _weight(value, avoid)
     run.charge(min(total, MAX_SIZE))
     if total > MAX_SIZE:
         raise _too_big(total)
@@ -118,6 +169,113 @@ def _int_ok(value: Any) -> Any:
     if type(value) is int and value.bit_length() > MAX_INT_BITS:
         raise _refusal(f"số nguyên quá lớn (hơn {MAX_INT_BITS} bit)", f"integer too large (over {MAX_INT_BITS} bits)")
     return value
+
+
+_DIGITS_PER_BIT = 0.30103
+
+
+def _text_estimate(value: Any, in_container: bool = False) -> int:
+    """An upper estimate of the characters str()/repr() of `value` makes, found before making them.
+
+    Stops counting once past MAX_SIZE, so the walk itself is bounded."""
+    total, stack = 0, [(value, in_container)]
+    while stack and total <= MAX_SIZE:
+        item, nested = stack.pop()
+        kind = type(item)
+        if kind is str:
+            if not nested:
+                total += len(item)
+            elif item.isascii():
+                total += (len(item) if item.isprintable() else 4 * len(item)) + 2
+            else:
+                total += 10 * len(item) + 2
+        elif kind is int:
+            total += int(item.bit_length() * _DIGITS_PER_BIT) + 2
+        elif kind in (list, tuple, set, frozenset):
+            total += 2 + 2 * len(item)
+            if total <= MAX_SIZE:
+                stack += [(v, True) for v in item]
+        elif kind is dict:
+            total += 2 + 4 * len(item)
+            if total <= MAX_SIZE:
+                stack += [(v, True) for pair in item.items() for v in pair]
+        else:
+            total += 100  # None, bool, float, dates, times, durations: short reprs
+    return total
+
+
+def _text(convert: Callable[[Any], str]) -> Callable[[Any], str]:
+    """str()/repr()/ascii() that refuse a value whose text would be too large, before writing it."""
+    def guarded(value: Any) -> str:
+        if type(value) is str and convert is str:
+            return value
+        size = _text_estimate(value, in_container=convert is not str)
+        if size > MAX_SIZE:
+            raise _too_big(size)
+        return convert(value)
+    return guarded
+
+
+_str, _repr, _ascii = _text(str), _text(repr), _text(ascii)
+
+
+def text_of(value: Any, limit: int = MAX_SIZE) -> str:
+    """str(value) cut to `limit` characters; ExpressionError (before writing anything) if it would be huge."""
+    return _str(value)[:limit]
+
+
+def _check_hashing(keys: list[Any], run: _Run) -> None:
+    """Refuse building a set or dict of keys chosen to share one hash (each insertion would scan them all).
+
+    Python's hash of an int is the int modulo 2**61-1, so multiples of it all land on one slot chain:
+    40,000 of them took 10 s. Hashes are counted first (in C); only keys whose hash repeats are
+    grouped, and a group may hold MAX_SAME_HASH distinct keys."""
+    try:
+        hashes = list(map(hash, keys))
+    except TypeError:
+        return  # unhashable: building the set or dict refuses it with a TypeError
+    if len(set(hashes)) == len(hashes):  # hashes of hashes are the hashes: this set has no collisions
+        return
+    run.charge(len(hashes))
+    counts = Counter(hashes)
+    groups: dict[int, list[Any]] = {}
+    for key, code in zip(keys, hashes):
+        if counts[code] < 2:
+            continue
+        group = groups.setdefault(code, [])
+        run.charge(len(group))
+        if key not in group:
+            group.append(key)
+            if len(group) > MAX_SAME_HASH:
+                raise _refusal(f"quá nhiều giá trị có cùng mã băm (tối đa {MAX_SAME_HASH})",
+                               f"too many values with the same hash (at most {MAX_SAME_HASH})")
+
+
+def _set(values: Iterable[Any] = (), *, run: _Run) -> set[Any]:
+    values = list(values)
+    _check_hashing(values, run)
+    return set(values)
+
+
+def _dict(*args: Any, run: _Run, **named: Any) -> dict[Any, Any]:
+    if args:
+        if len(args) > 1:
+            raise TypeError(f"dict expected at most 1 argument, got {len(args)}")
+        source = args[0]
+        pairs = list(source.items()) if isinstance(source, dict) else [tuple(p) for p in source]
+        for pair in pairs:
+            if len(pair) != 2:
+                raise ValueError("dictionary update sequence element has length "
+                                 f"{len(pair)}; 2 is required")
+        _check_hashing([k for k, _ in pairs], run)
+        result = dict(pairs)
+        result.update(named)
+        return result
+    return dict(named)
+
+
+# Helpers that need the evaluation's budget (they build hashed containers) are called with run=.
+_set.needs_run = _dict.needs_run = True  # type: ignore[attr-defined]
 
 
 def _is_sequence(value: Any) -> bool:
@@ -364,8 +522,8 @@ def iso(value: Any) -> str:
 
 DEFAULT_HELPERS: dict[str, Callable[..., Any]] = {
     "len": len, "min": _min, "max": _max, "sum": _sum, "abs": abs, "round": _round,
-    "int": int, "float": float, "str": str, "bool": bool, "sorted": _sorted, "any": any, "all": all,
-    "list": list, "dict": dict, "set": set, "tuple": tuple,
+    "int": int, "float": float, "str": _str, "bool": bool, "sorted": _sorted, "any": any, "all": all,
+    "list": list, "dict": _dict, "set": _set, "tuple": tuple,
     "date": date, "add_days": add_days, "days_between": days_between, "parse_date": parse_date,
     "iso": iso, "duration": duration,
 }
@@ -575,7 +733,7 @@ class _Compiler:
             def compare_once(run: _Run) -> Any:
                 left, right = first(run), second(run)
                 if isinstance(left, _CONTAINERS) or isinstance(right, _CONTAINERS):
-                    run.charge(_cost((left, right)))
+                    run.charge(_weight(left) + _weight(right))
                 return check(left, right)
             return compare_once
 
@@ -584,7 +742,7 @@ class _Compiler:
             for check, operand in zip(checks, operands[1:]):
                 right = operand(run)
                 if isinstance(left, _CONTAINERS) or isinstance(right, _CONTAINERS):
-                    run.charge(_cost((left, right)))
+                    run.charge(_weight(left) + _weight(right))
                 if not check(left, right):
                     return False
                 left = right
@@ -649,6 +807,12 @@ class _Compiler:
             allowed = ", ".join(sorted(self.helpers))
             raise self.refuse(func, f"hàm '{func.id}' không được phép (chỉ dùng: {allowed})",
                               f"function '{func.id}' is not allowed")
+        if getattr(helper, "needs_run", False):
+            def call_with_run(run: _Run) -> Any:
+                values, named = [a(run) for a in args], {k: v(run) for k, v in kwargs}
+                run.charge(_cost(values) + _cost(named.values()))
+                return _admit(helper(*values, run=run, **named), run)
+            return call_with_run
         if len(args) == 1 and not kwargs:
             (only,) = args
 
@@ -687,15 +851,17 @@ class _Compiler:
         return invoke
 
     def display(self, node: ast.List | ast.Tuple | ast.Set) -> Code:
-        build = {ast.List: list, ast.Tuple: tuple, ast.Set: set}[type(node)]
         items = [self.expr(e) for e in node.elts]
+        if isinstance(node, ast.Set):
+            return self.fold(lambda run: _admit(_set([item(run) for item in items], run=run), run), items)
+        build: Callable[[list[Any]], Any] = list if isinstance(node, ast.List) else tuple
         return self.fold(lambda run: _admit(build([item(run) for item in items]), run), items)
 
     def mapping(self, node: ast.Dict) -> Code:
         if any(k is None for k in node.keys):
             raise self.refuse(node, "giải nén '**' không được phép", "'**' unpacking is not allowed")
         pairs = [(self.expr(cast(ast.expr, k)), self.expr(v)) for k, v in zip(node.keys, node.values)]
-        code = lambda run: _admit({k(run): v(run) for k, v in pairs}, run)  # noqa: E731
+        code = lambda run: _admit(_dict([(k(run), v(run)) for k, v in pairs], run=run), run)  # noqa: E731
         return self.fold(code, [part for pair in pairs for part in pair])
 
     def fstring(self, node: ast.JoinedStr) -> Code:
@@ -709,12 +875,29 @@ class _Compiler:
             if piece.format_spec is not None:
                 raise self.refuse(piece, "định dạng (format spec) trong f-string không được phép",
                                   "format specs in f-strings are not allowed")
-            parts.append(self.formatted(self.expr(piece.value), repr if piece.conversion == ord("r") else str))
-        return lambda run: _admit("".join([part(run) for part in parts]), run)
+            convert = {ord("r"): repr, ord("a"): ascii}.get(piece.conversion, str)
+            parts.append(self.formatted(self.expr(piece.value), convert))
+
+        def build(run: _Run) -> str:
+            texts, total = [], 0
+            for part in parts:
+                text = part(run)
+                total += len(text)
+                if total > MAX_SIZE:
+                    raise _too_big(total)
+                texts.append(text)
+            return cast(str, _admit("".join(texts), run))
+        return build
 
     @staticmethod
-    def formatted(value: Code, text: Callable[[Any], str]) -> Code:
-        return lambda run: text(value(run))
+    def formatted(value: Code, convert: Callable[[Any], str]) -> Code:
+        guarded = _text(convert)
+
+        def text(run: _Run) -> str:
+            written = guarded(value(run))  # refused before writing when its text would be too large
+            run.charge(len(written))
+            return written
+        return text
 
     # -- statements (script tasks, pre- and post-scripts)
 
@@ -760,11 +943,18 @@ class _Compiler:
             def store_name(run: _Run, value: Any) -> None:
                 _measure(value, run)
                 run.scope[ident] = value
+                run.assigned.add(ident)
             return store_name
         if isinstance(node, ast.Subscript) and not isinstance(node.slice, ast.Slice):
             container, key = self.expr(node.value), self.key(node.slice)
+            root = node.value
+            while isinstance(root, ast.Subscript):
+                root = root.value
+            root_name = root.id if isinstance(root, ast.Name) else None
 
             def store_item(run: _Run, value: Any) -> None:
+                if root_name is not None:
+                    run.assigned.add(root_name)
                 target, wanted = container(run), key(run)
                 if not isinstance(target, (dict, list)):
                     raise _refusal(f"chỉ gán được vào dict hoặc list, không phải {type(target).__name__}",
@@ -862,13 +1052,22 @@ class SafeEvaluator:
         return self._run(self._program(source, script=False), source, context)
 
     def execute(self, source: str, context: MutableMapping[str, Any]) -> None:
-        """Run script `source`; the names it assigns are written into `context`."""
-        self._run(self._program(source, script=True), source, context)
+        """Run script `source`; the names it assigns are written into `context`. What it wrote must
+        be storable workflow data (engine.kernel.taskdata), else the script is refused."""
+        self._run(self._program(source, script=True), source, context, script=True)
 
     @staticmethod
-    def _run(program: _Program, source: str, context: Mapping[str, Any]) -> Any:
+    def _run(program: _Program, source: str, context: Mapping[str, Any], script: bool = False) -> Any:
         try:  # an expression only reads its scope; a script's assignments write it
-            return program.code(_Run(cast(MutableMapping[str, Any], context)))
+            run = _Run(cast(MutableMapping[str, Any], context))
+            run.charge(EVALUATION_COST)
+            result = program.code(run)
+            for name in sorted(run.assigned) if script else ():
+                problem = data_problem(run.scope.get(name), name)
+                if problem is not None:  # not stored: the saved workflow must load back
+                    run.scope.pop(name, None)
+                    raise ExpressionError(problem)
+            return result
         except ExpressionError as err:
             err.expression = err.expression or source
             raise

@@ -13,6 +13,7 @@ an instance in the error state.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -139,14 +140,25 @@ def _widget(name: str, value: Any) -> str | None:
     return value
 
 
+def _text(value: Any) -> str:
+    """Text as it is stored: typed text or a number written out, in Unicode NFC (Vietnamese typed on
+    some keyboards arrives decomposed, NFD, and would not match the same word typed elsewhere)."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise ValueError("phải là chữ (văn bản), không phải danh sách hay đối tượng")
+    text = str(value)
+    if len(text) > 4 * MAX_TEXT:  # refused before any more work on it
+        raise ValueError(f"dài quá {MAX_TEXT} ký tự")
+    return unicodedata.normalize("NFC", text)
+
+
 def _convert(f: FormField, value: Any) -> Any:
     if f.type in ("text", "textarea"):
-        value = str(value).strip()
+        value = _text(value).strip()
         if len(value) > MAX_TEXT:
             raise ValueError(f"dài quá {MAX_TEXT} ký tự")
         return value
     if f.type == "choice":
-        value = str(value)
+        value = _text(value)
         if value not in {v for v, _ in f.options}:
             allowed = ", ".join(label for _, label in f.options)
             raise ValueError(f"chọn một trong: {allowed}")

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from .accounts import Actor
 from .calendar import end_of_day
 from .errors import ExpressionError
-from .expressions import SafeEvaluator
+from .expressions import SafeEvaluator, text_of
 from .forms import parse_form
 from .models import HumanTask, ProcessInstance
 from .status import OPEN_TASK, TaskStatus
@@ -66,7 +66,7 @@ def _shown(value: Any) -> str:
         value = "—"
     elif isinstance(value, bool):
         value = "Có" if value else "Không"
-    return str(value)[:2000]
+    return text_of(value, 2000)
 
 
 def _checked_due(value: Any, now: datetime, expr: str | None, element_id: str) -> datetime | None:
@@ -98,17 +98,22 @@ def describe(task: Any, evaluator: SafeEvaluator, instance: ProcessInstance, now
         raise ExpressionError("thuộc tính 'show' phải cho một dict {nhãn: giá trị} / 'show' must give a "
                               "dict of label: value", props.get("show"), spec.bpmn_id)
     form_text = (spec.extensions or {}).get("form")
+    try:
+        context = [[text_of(k, 200), _shown(v)] for k, v in list((shown or {}).items())[:30]]
+        body_code = text_of(body, 200) if body else instance.body_code
+    except ExpressionError as exc:
+        raise ExpressionError(f"thuộc tính 'show'/'body': {exc.reason}", props.get("show"), spec.bpmn_id) from None
     return {
         "element_id": spec.bpmn_id,
         "name": spec.bpmn_name or spec.bpmn_id,
         "lane": spec.lane,
         "candidate_role": role_for(spec, lane_roles),
-        "body_code": str(body) if body else instance.body_code,
+        "body_code": body_code,
         "assignee": prop("assignee") or None,
         "due_at": _checked_due(prop("due"), now, props.get("due"), spec.bpmn_id),
         "form": {"documentation": getattr(spec, "documentation", None),
                  "fields": [f.to_dict() for f in parse_form(form_text)],
-                 "context": [[str(k)[:200], _shown(v)] for k, v in (shown or {}).items()][:30]},
+                 "context": context},
     }
 
 

@@ -22,16 +22,17 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import faults, humantasks, spiff_clock
+from . import bounds, faults, humantasks, spiff_clock
 from .accounts import Actor
 from .deployment import Definitions
-from .errors import ChithiError, ConflictError, NotFound
-from .expressions import SafeEvaluator
+from .errors import ChithiError, ConflictError, FieldProblem, FormError, NotFound, UnreadableInstance
+from .expressions import SafeEvaluator, shared_budget
 from .journal import Journal
 from .models import HumanTask, MessageSubscription, ProcessInstance
 from .serialization import InstanceSerializer
 from .services import ChildPort, StepContext, current_step
 from .status import OPEN_TASK, RUNNING, InstanceStatus, move_status
+from .taskdata import mapping_problem
 from .views import InstanceInfo
 
 TIMER_EVENTS = {"TimeDateEventDefinition", "DurationTimerEventDefinition", "CycleTimerEventDefinition"}
@@ -88,8 +89,16 @@ class Instances:
             cached = self._cache.pop(row.id, None)  # exclusive use: nobody else gets this object
         if cached is not None and cached[0] == row.version:
             return cached[1]
+        return self._restore(s, row)
+
+    def _restore(self, s: Session, row: ProcessInstance) -> BpmnWorkflow:
         spec, subs = self.definitions.spec(s, row.definition_id)
-        return self.serializer.load(row.state_json, spec, subs, self.script_engine)
+        try:
+            return self.serializer.load(row.state_json, spec, subs, self.script_engine)
+        except (RecursionError, TypeError, KeyError, ValueError, AttributeError) as exc:
+            raise UnreadableInstance(
+                f"Không tải được dữ liệu của hồ sơ số {row.id} ({type(exc).__name__}); quản trị viên cần khôi phục "
+                f"hồ sơ từ bản sao lưu / instance {row.id} cannot be loaded") from exc
 
     # ------------------------------------------------------------------ starting
 
@@ -107,7 +116,11 @@ class Instances:
                data: dict[str, Any] | None = None, actor: str = "system", body_code: str | None = None,
                ref: tuple[str, int] | None = None, parent_id: int | None = None,
                child_group: str | None = None) -> ProcessInstance:
-        """Start an instance inside the caller's transaction (fan-out, imports)."""
+        """Start an instance inside the caller's transaction (fan-out, imports); `data` must be
+        storable workflow data (FormError otherwise, nothing started)."""
+        problem = mapping_problem(dict(data or {}))
+        if problem is not None:
+            raise FormError([FieldProblem("data", problem)])
         definition = self.definitions.latest(s, process_id)
         now = self.clock.now()
         ref_type, ref_id = ref if ref is not None else (None, None)
@@ -146,11 +159,13 @@ class Instances:
         error: BaseException | None = None
         started = time.time()  # SpiffWorkflow stamps state changes with time.time()
         try:
-            with spiff_clock.using(self.clock):
+            with spiff_clock.using(self.clock), shared_budget(
+                    bounds.MAX_STEP_WORK, "một bước của quy trình tốn quá nhiều tính toán (vòng lặp quá dài?)",
+                    "one step of the instance does too much work (a loop too long?)"):
                 if mutate is not None:
                     mutate(wf)
-                wf.do_engine_steps()
-            ready = humantasks.describe_ready(wf, self.evaluator, row, step.now, self.lane_roles)
+                wf.do_engine_steps(will_complete_task=bounds.element_counter())
+                ready = humantasks.describe_ready(wf, self.evaluator, row, step.now, self.lane_roles)
         except ConflictError:
             raise
         except Exception as exc:  # noqa: BLE001 — model code failed: recorded on the instance, retryable
@@ -296,8 +311,7 @@ class Instances:
             row = s.get(ProcessInstance, instance_id)
             if row is None:
                 raise NotFound(f"Không có hồ sơ quy trình số {instance_id}")
-            spec, subs = self.definitions.spec(s, row.definition_id)
-            wf = self.serializer.load(row.state_json, spec, subs, self.script_engine)
+            wf = self._restore(s, row)
         return self.merged_data(wf)
 
     @staticmethod

@@ -9,10 +9,11 @@ from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from .errors import NotFound
+from .errors import FieldProblem, FormError, NotFound
 from .instances import Instances, Mutation
 from .models import ChildGroup, MessageSubscription, ProcessInstance
 from .status import RUNNING
+from .taskdata import data_problem
 
 
 class Messages:
@@ -26,7 +27,11 @@ class Messages:
 
     def correlate(self, name: str, *, payload: dict[str, Any] | None = None, business_key: str | None = None,
                   instance_id: int | None = None, actor: str = "system") -> list[int]:
-        """Deliver message `name` to every instance waiting for it (narrowed by key or id)."""
+        """Deliver message `name` to every instance waiting for it (narrowed by key or id); the
+        payload must be storable workflow data (FormError otherwise, nothing delivered)."""
+        problem = data_problem(payload or {}, "payload")
+        if problem is not None:
+            raise FormError([FieldProblem("payload", problem)])
         with self.journal.transaction() as s:
             return self.deliver(s, name, payload=payload, business_key=business_key, instance_id=instance_id,
                                 actor=actor)

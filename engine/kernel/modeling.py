@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from xml.sax.saxutils import quoteattr
 
@@ -23,6 +23,7 @@ from .deployment import Definitions, _definition_info
 from .errors import DefinitionError, FieldProblem, FormError, NotFound, Problem
 from .models import ProcessDefinition, ProcessDraft, ProcessInstance
 from .services import ServiceRegistry
+from .throttle import Gate, RateLimit
 from .views import DefinitionInfo
 
 MODELING = "quản lý quy trình"
@@ -76,6 +77,11 @@ class ServiceChoice:
     title: str
     description: str
     parameters: dict[str, str]
+
+
+CHECKS_AT_ONCE = 2
+CHECK_WAIT = 10.0  # seconds a check waits for a turn
+CHECKS_PER_MINUTE = 60
 
 
 @dataclass(frozen=True)
@@ -146,6 +152,13 @@ class Modeling:
         self.services = services
         self.roles = dict(roles)
         self.lane_roles = dict(lane_roles)
+        # Checking a model is the costliest request there is: modellers only, a few at once, and
+        # at most CHECKS_PER_MINUTE per person (the modeler checks as the diagram is edited).
+        self._checking = Gate(CHECKS_AT_ONCE, CHECK_WAIT, "Đang kiểm tra nhiều mô hình cùng lúc; vui lòng thử lại "
+                                                           "sau giây lát (too many model checks at once)")
+        self._check_rate = RateLimit(CHECKS_PER_MINUTE, timedelta(minutes=1), self.journal.clock,
+                                     f"Kiểm tra mô hình quá {CHECKS_PER_MINUTE} lần một phút; vui lòng chờ "
+                                     f"(more than {CHECKS_PER_MINUTE} model checks a minute)")
 
     # ------------------------------------------------------------------ reading
 
@@ -271,10 +284,21 @@ class Modeling:
 
     # ------------------------------------------------------------------ checking and deploying
 
-    def check(self, actor: Actor, xml: bytes) -> list[Problem]:
-        """Every problem the deploy check finds in a model, without storing anything."""
+    def check(self, actor: Actor, xml: bytes, source: str = "modeler") -> list[Problem]:
+        """Every problem the deploy check finds in a model, without storing anything (administrators
+        only, throttled per person and in total: Busy or TooManyRequests when over)."""
         require_admin(actor, MODELING)
-        return self.definitions.check_xml(xml, "modeler")
+        self._check_rate.use(actor.username)
+        with self._checking.turn():
+            return self.definitions.check_xml(xml, source)
+
+    def upload(self, actor: Actor, xml: bytes, source: str = "upload") -> list[DefinitionInfo]:
+        """Check and deploy an uploaded BPMN document (the API), under the same throttle as a check;
+        drafts are left alone (the modeler's deploy removes its own)."""
+        require_admin(actor, "triển khai quy trình")
+        self._check_rate.use(actor.username)
+        with self._checking.turn():
+            return self.definitions.deploy_xml(xml, source=source, actor=actor.username)
 
     def deploy(self, actor: Actor, xml: bytes, source: str = "modeler") -> list[DefinitionInfo]:
         """Check and deploy a model as the next version of its process; its draft is removed."""

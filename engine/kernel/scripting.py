@@ -17,8 +17,10 @@ from SpiffWorkflow.bpmn.script_engine.python_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
+from .bounds import check_value_of
 from .errors import ChithiError, ExpressionError
 from .expressions import SafeEvaluator
+from .taskdata import data_problem
 
 Services = Callable[[Any, str, dict[str, Any]], Any]
 
@@ -119,7 +121,9 @@ class SafeScriptEngine(PythonScriptEngine):
     def evaluate(self, task: Any, expression: str, external_context: Mapping[str, Any] | None = None) -> Any:
         """Evaluate `expression` for `task`; refusals and failures raise TaskExpressionError."""
         try:
-            return self.environment.evaluate(expression, task.data, external_context)
+            value = self.environment.evaluate(expression, task.data, external_context)
+            check_value_of(task.task_spec, expression, value)
+            return value
         except ExpressionError as err:
             raise TaskExpressionError(task, err) from err
 
@@ -139,7 +143,13 @@ class SafeScriptEngine(PythonScriptEngine):
         if services is None:
             raise ServiceCallError(task, operation, LookupError("no services are configured"))
         try:
-            return json.dumps(services(task, operation, params), default=str)
+            result = services(task, operation, params)
+            problem = data_problem(result, operation)
+            if problem is not None:  # what the task would store must load back
+                raise ExpressionError(problem)
+            return json.dumps(result, default=str)
+        except ExpressionError as err:
+            raise TaskExpressionError(task, err) from err
         except (ChithiError, SpiffWorkflowException):
             raise  # typed on purpose (a conflict, a refused number…): the caller handles it as itself
         except Exception as err:  # a bug or an outside failure: keep it as the cause, say which task

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from sqlalchemy.orm import Session
 
 from . import faults
+from .bounds import check_children
 from .errors import ChithiError
 from .models import ProcessInstance
 
@@ -90,7 +91,13 @@ class StepContext:
                        item_variable: str = "item", then: Callable[[list[int]], None] | None = None) -> None:
         """Once this step is saved, start one `process_id` instance per item (same transaction); the
         children share this instance's business reference, the parent hears `done_message` when the
-        last one completes, and `then` receives their ids in the order of `items`."""
+        last one completes, and `then` receives their ids in the order of `items`. More than
+        bounds.MAX_CHILDREN items is refused (the step fails with its element id, nothing starts)."""
+        try:
+            check_children(len(items))
+        except ChithiError as exc:
+            setattr(exc, "element_id", self.element_id)  # noqa: B010 — the error names the step's element
+            raise
 
         def start() -> None:
             ids = self._children.start_children(self.session, self._instance, process_id=process_id, items=items,

@@ -33,9 +33,11 @@ def test_refused_bpmn_names_the_element_and_stores_nothing(client, engine):
     assert "uploaded" not in [d.process_id for d in engine.list_definitions()]
 
 
-def test_only_administrators_deploy_but_anyone_may_check(client, engine):
+def test_only_administrators_deploy_and_check(client, engine):
     clerk = {**XML, **basic(engine, "chuyenvien")}
     assert client.post("/api/definitions", data=GOOD.encode(), headers=clerk).status_code == 403
+    assert client.post("/api/definitions/check", data=GOOD.encode(), headers=clerk).status_code == 403
+    clerk = {**XML, **basic(engine, "admin")}
     checked = client.post("/api/definitions/check", data=BAD.encode(), headers=clerk).get_json()
     assert checked["ok"] is False and '"P7D"' in checked["problems"][0]["message"]
     assert client.post("/api/definitions/check", data=GOOD.encode(), headers=clerk).get_json() == {
@@ -53,3 +55,25 @@ def test_malformed_xml_and_empty_body_get_clear_errors(client, engine):
 def test_openapi_lists_the_definition_paths(client):
     paths = client.get("/api/openapi.json").get_json()["paths"]
     assert {"/definitions", "/definitions/check"} <= set(paths)  # paths are relative to the /api server
+
+
+def test_checks_are_throttled_per_person(app, client, engine):
+    headers = {**XML, **basic(engine, "admin")}
+    limit = engine.modeling._check_rate
+    limit.count = 3
+    answers = [client.post("/api/definitions/check", data=GOOD.encode(), headers=headers).status_code
+               for _ in range(3)]
+    answers.append(client.post("/api/definitions", data=GOOD.encode(), headers=headers).status_code)
+    assert answers == [200, 200, 200, 429]  # checks and deploys share the allowance
+    refused = client.post("/api/definitions/check", data=GOOD.encode(), headers=headers).get_json()
+    assert "một phút" in refused["message"]
+
+
+def test_a_utf16_model_is_refused_with_a_clear_message(client, engine):
+    headers = {**XML, **basic(engine, "admin")}
+    data = GOOD.replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16")
+    for path in ("/api/definitions", "/api/definitions/check"):
+        response = client.post(path, data=data, headers=headers)
+        assert response.status_code in (200, 422), response.status_code
+        problems = response.get_json()["problems"]
+        assert "UTF-8" in problems[0]["message"]

@@ -13,6 +13,7 @@ from engine.kernel.calendar import OFFICE_TZ
 
 from ..auth import current_actor
 from ..context import get_engine
+from ..params import optional_db_int
 from .common import PAGE_SIZE, bp, page_number
 from .labels import ACTIONS, CHAIN_BREAKS
 
@@ -51,10 +52,10 @@ def audit():
         errors["from"] = "Ngày không hợp lệ (viết dd/mm/yyyy)"
     if args["to"] and until is None:
         errors["to"] = "Ngày không hợp lệ (viết dd/mm/yyyy)"
-    instance = int(args["instance"]) if args["instance"].isdigit() and len(args["instance"]) < 12 else None
+    instance = optional_db_int(args["instance"])
     if args["instance"] and instance is None:
         errors["instance"] = "Nhập số hồ sơ (chỉ gồm chữ số)"
-    directive = int(args["directive"]) if args["directive"].isdigit() and len(args["directive"]) < 12 else None
+    directive = optional_db_int(args["directive"])
     f = AuditFilter(actor=args["user"] or None, action=args["action"] or None,
                     instance_ids=[instance] if instance is not None else None, since=_start_of(since),
                     until=_start_of(until + timedelta(days=1)) if until else None)

@@ -10,6 +10,7 @@ from engine.kernel.errors import ChithiError
 
 from ..auth import current_actor
 from ..errors import error_payload
+from ..params import db_int
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -36,5 +37,5 @@ def reason_of(form) -> str:
 
 
 def page_number() -> int:
-    page = request.args.get("page", 1, type=int) or 1
+    page = request.args.get("page", 1, type=db_int) or 1
     return max(1, min(page, 10_000))

@@ -20,6 +20,7 @@ from engine.kernel.errors import FormError
 
 from ..auth import current_actor
 from ..context import get_engine
+from ..params import optional_db_int
 from .common import bp, reason_of
 from .labels import BODY_CHANGES, BODY_FIELDS, BODY_STATES
 
@@ -36,7 +37,7 @@ def bodies():
             "changed_in": request.args.get("changed_in", "")}
     found = list_bodies(eng, actor, text=args["q"], kind=args["kind"] or None, province=args["province"] or None,
                         state=args["state"] if args["state"] in BODY_STATES else None,
-                        changed_in=int(args["changed_in"]) if args["changed_in"].isdigit() else None)
+                        changed_in=optional_db_int(args["changed_in"]))
     return render_template("admin/bodies.html", bodies=found, args=args, kinds=KIND_LABELS, states=BODY_STATES,
                            provinces=provinces(eng, actor), today=local_date(eng.clock.now()))
 

@@ -14,6 +14,7 @@ from engine.kernel.forms import FormField, validate_submission
 
 from ..auth import current_actor
 from ..context import get_engine
+from ..params import db_int
 from .common import PAGE_SIZE, bp, page_number, reason_of
 from .labels import VALUE_TYPES
 
@@ -28,7 +29,7 @@ def instances():
     process = request.args.get("process") or None
     status = request.args.get("status") if request.args.get("status") in STATUSES else None
     body = request.args.get("body") or None
-    version = request.args.get("version", type=int)
+    version = request.args.get("version", type=db_int)
     page = page_number()
     rows = eng.admin.instances_page(actor, process_id=process, status=status, body_code=body, version=version,
                                     limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)

@@ -9,6 +9,7 @@ from engine.kernel.errors import ChithiError, DefinitionError, FormError, NotFou
 
 from ..auth import current_actor
 from ..context import get_engine
+from ..params import db_int
 from .common import bp, json_error, reason_of
 from .labels import ASPECTS, CHANGES, TIMER_HELP
 
@@ -115,8 +116,8 @@ def process(process_id: str):
 @bp.get("/processes/<process_id>/compare")
 def process_compare(process_id: str):
     """Two versions compared element by element: added, removed, changed (and what changed)."""
-    old = request.args.get("from", type=int)
-    new = request.args.get("to", type=int)
+    old = request.args.get("from", type=db_int)
+    new = request.args.get("to", type=db_int)
     if old is None or new is None:
         raise NotFound("Chọn hai phiên bản để so sánh")
     comparison = get_engine().versions.compare(current_actor(), process_id, old, new)
@@ -129,7 +130,7 @@ def process_migrate(process_id: str):
     """Move the chosen instances to a version; each one that cannot move is named with the reason."""
     eng, actor = get_engine(), current_actor()
     ids = [int(x) for x in request.form.getlist("instance") if x.isdigit()][:500]
-    version = request.form.get("version", type=int)
+    version = request.form.get("version", type=db_int)
     if version is None:
         raise NotFound("Chọn phiên bản đích")
     reason = reason_of(request.form)
@@ -176,7 +177,7 @@ def modeler(process_id: str):
     there is one, else the newest version."""
     eng, actor = get_engine(), current_actor()
     draft = eng.modeling.draft(actor, process_id)
-    version = request.args.get("version", type=int)
+    version = request.args.get("version", type=db_int)
     if version is None and (request.args.get("draft") or draft is not None):
         if draft is None:
             raise NotFound(f"Quy trình '{process_id}' không có bản nháp")
@@ -229,7 +230,7 @@ def modeler_draft():
     """Keep the diagram as the draft of its process."""
     try:
         draft = get_engine().modeling.save_draft(current_actor(), _xml_body(),
-                                                 request.args.get("base_version", type=int))
+                                                 request.args.get("base_version", type=db_int))
     except ChithiError as exc:
         return json_error(exc)
     return jsonify({"process_id": draft.process_id, "updated_at": draft.updated_at.isoformat(),

@@ -18,6 +18,7 @@ from engine.kernel.errors import FormError
 from ..auth import current_actor, login_required
 from ..context import get_engine
 from ..documents.pages import content_disposition
+from ..params import db_int
 
 bp = Blueprint("drafting", __name__, url_prefix="/directives")
 
@@ -70,7 +71,7 @@ def _drafting_task(directive_id: int) -> str | None:
 def edit(directive_id: int):
     """The editor of a stored draft; `task` brings the drafter back to the drafting task's page."""
     actor = current_actor()
-    task_id = request.values.get("task", type=int)
+    task_id = request.values.get("task", type=db_int)
     if request.method == "GET":
         view = open_editor(get_engine(), directive_id, actor)
         return _editor_page(view, task_id)
@@ -109,7 +110,7 @@ def draft_download(directive_id: int):
 @login_required
 def respond_comment(directive_id: int, comment_id: int):
     """Tiếp thu / giải trình of one consultation comment; back to the task page (or the row, htmx)."""
-    task_id = request.form.get("task", type=int)
+    task_id = request.form.get("task", type=db_int)
     kind, text = request.form.get("kind", ""), request.form.get("response", "")
     try:
         respond(get_engine(), directive_id, comment_id, kind, text, current_actor())

@@ -16,6 +16,7 @@ from engine.kernel.errors import FormError, PermissionDenied
 from ..auth import current_actor, login_required
 from ..context import get_engine
 from ..errors import message_for
+from ..params import db_int
 
 bp = Blueprint("directives", __name__, url_prefix="/directives")
 
@@ -83,7 +84,7 @@ def show(directive_id: int):
 @login_required
 def changes(directive_id: int):
     """What changed from one version to the current one (?since=N), part by part."""
-    since = request.args.get("since", type=int)
+    since = request.args.get("since", type=db_int)
     result = review_changes(get_engine(), directive_id, current_actor(), since=since)
     summary = directive_summary(get_engine(), directive_id, actor=current_actor())
     return render_template("directives/changes.html", d=summary, changes=result,

@@ -15,6 +15,7 @@ from ..context import get_engine
 from ..documents.pages import content_disposition
 from ..errors import WebError
 from ..features import NavLink, WebFeature
+from ..params import db_int
 
 bp = Blueprint("registers", __name__, url_prefix="/registers")
 COLUMNS = {"outgoing": OUTGOING_COLUMNS, "incoming": INCOMING_COLUMNS, "followup": FOLLOWUP_COLUMNS}
@@ -24,7 +25,7 @@ def _args() -> tuple[str, int]:
     which = request.args.get("which", "incoming")
     if which not in REGISTERS:
         raise WebError(404, "not_found")
-    year = request.args.get("year", type=int) or local_date(get_engine().clock.now()).year
+    year = request.args.get("year", type=db_int) or local_date(get_engine().clock.now()).year
     if not 1945 <= year <= 2200:
         raise WebError(400, "bad_request", "Năm không hợp lệ.")
     return which, year
