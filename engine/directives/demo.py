@@ -114,7 +114,18 @@ def local_to_utc_end(day) -> datetime:
     return end_of_day(day) + timedelta(minutes=1)
 
 
-def run_followup(desk: Desk, rec: Recorder, label: str, issuer: str, late_body: str | None) -> None:
+def _next_open_due(desk: Desk, did: int) -> datetime | None:
+    """The earliest due moment of the directive's periods still open (None when none is)."""
+    from sqlalchemy import func, select
+
+    from .tracking import OPEN, FollowupPeriod
+
+    with desk.engine.db.session() as s:
+        return s.scalar(select(func.min(FollowupPeriod.due_at)).where(FollowupPeriod.directive_id == did,
+                                                                     FollowupPeriod.state == OPEN))
+
+
+def run_followup(desk: Desk, rec: Recorder, label: str, issuer: str, late_body: str | None, did: int) -> None:
     """Bodies acknowledge (the late one after a reminder) and report period by period; the late
     body misses its first report: reminder, chasing letter, escalation to the leader, then reports."""
     bodies = _assigned_bodies(desk, issuer)
@@ -131,7 +142,11 @@ def run_followup(desk: Desk, rec: Recorder, label: str, issuer: str, late_body: 
     while True:
         open_reports = [(b, t) for b in bodies for t in desk.tasks("body_officer", b, "Task_report")]
         if not open_reports:
-            break
+            upcoming = _next_open_due(desk, did)  # the next period opens when the previous one falls due
+            if upcoming is None:
+                break
+            desk.move_to(upcoming - timedelta(days=2))
+            continue
         due = min(t.due_at for _, t in open_reports)
         desk.move_to(due - timedelta(days=2))
         late_now = None
@@ -149,7 +164,9 @@ def run_followup(desk: Desk, rec: Recorder, label: str, issuer: str, late_body: 
             desk.move_to(due - timedelta(hours=12))
             rec.row(label, "7. Theo dõi", f"Nhắc {late_now} báo cáo (hẹn giờ)", "scheduler")
             desk.move_to(due + timedelta(days=1, minutes=1))
-            rec.row(label, "7. Theo dõi", f"Công văn đôn đốc {late_now} (quá hạn)", "scheduler")
+            rec.row(label, "7. Theo dõi", f"Công văn đôn đốc {late_now} (quá hạn): dự thảo chờ duyệt", "scheduler")
+            desk.do("clerk", issuer, "Task_review_chasing", {"letter_text": "", "signer": ""})
+            rec.row(label, "7. Theo dõi", f"Chuyên viên duyệt, cấp số, gửi công văn đôn đốc {late_now}", "clerk")
             desk.move_to(due + timedelta(days=4, minutes=2))
             rec.row(label, "7. Theo dõi", f"Báo cáo lãnh đạo: {late_now} vẫn chưa báo cáo", "scheduler")
             desk.do("leader", issuer, "Task_escalation",
@@ -241,7 +258,7 @@ def life_of(desk: Desk, rec: Recorder, path: Path, label: str, *, route: str, co
     rec.row(label, "4. Ký", "Ký ban hành", "leader")
     desk.do("records_clerk", issuer, "Task_issue", {"issued_on": local_date(desk.clock.now()).isoformat()})
     rec.row(label, "5. Ban hành", "Cấp số, đăng ký, phát hành; giao nhiệm vụ", "records_clerk")
-    run_followup(desk, rec, label, issuer, late_body)
+    run_followup(desk, rec, label, issuer, late_body, did)
     rec.row(label, "7. Theo dõi", "Tổng hợp báo cáo các cơ quan", "clerk")
     desk.do("clerk", issuer, "Task_closeout_draft", {"summary": "Các cơ quan đã hoàn thành nhiệm vụ được giao."})
     desk.do("leader", issuer, "Task_closeout_approve", approve)
