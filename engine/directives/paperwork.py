@@ -294,14 +294,21 @@ def _consolidated_extras(call: StepContext, did: int, row: Any, d: Directive, op
     today = local_date(call.now)
     return {"rows": opts["rows"], "issued_on": today,
             "paragraphs": [f"Tổng hợp báo cáo của các cơ quan, đơn vị được giao nhiệm vụ đến ngày "
-                           f"{today:%d/%m/%Y}."]}, None
+                           f"{today:%d/%m/%Y}.", _figures(call, did)]}, None
+
+
+def _figures(call: StepContext, did: int) -> str:
+    from .tracking import directive_rates, rates_sentence
+
+    return rates_sentence(directive_rates(call.session, did, call.now))
 
 
 def _closeout_extras(call: StepContext, did: int, row: Any, d: Directive, opts: dict) -> Extras:
     from .followup import report_rows  # the live facts at this moment, not the consolidated report's copy
 
     return {"rows": report_rows(call.session, did, call.now), "issued_on": local_date(call.now),
-            "paragraphs": [p for p in str(call.data.get("summary") or "").splitlines() if p.strip()]}, None
+            "paragraphs": [p for p in str(call.data.get("summary") or "").splitlines() if p.strip()]
+            + [_figures(call, did)]}, None
 
 
 # What a step of the directive's life gives each kind of engine/documents/kinds.py (one entry per kind).
