@@ -5,7 +5,8 @@ imported, then every role acts in turn through the engine's public task API whil
 moved instead of waiting: consultation with one silent department, a return for revision, both
 sign-off routes, issuance, distribution, acknowledgements (one late), periodic reports (one body
 late: reminder → chasing letter → escalation to the leader), aggregation, close-out and archive.
-Every stored document is copied into the output directory.
+Every stored document is copied into the output directory, with each directive's follow-up board as
+`theo-doi.xlsx` (one row per assigned body, one column per period, the status words in the cells).
 """
 from __future__ import annotations
 
@@ -23,11 +24,13 @@ from ..kernel.resources import workflows_dir
 from ..model.directive import Signature
 from ..model.loader import load_directive_file
 from .drafting import respond
+from .export import board_workbook
 from .issuers import signer_key
 from .life import import_directive, national_only, update_draft
 from .reference import load_reference_data
 from .store import list_comments
 
+BOARD_FILE = "theo-doi.xlsx"  # per directive: the follow-up board (engine/directives/export.py)
 CANTHO = "cantho-2022-ct-tu.yaml"  # seed descriptions in workflows/directives/
 LANGSON = "langson-2024-ct-ubnd.yaml"
 
@@ -284,10 +287,10 @@ def run_demo(engine: Any, clock: FrozenClock, out_dir: Path) -> list[StageRow]:
             engine.accounts.create_user(person(role, body).username, name, "chithi-demo", [role], body)
     desk, rec = Desk(engine, clock), Recorder(engine, clock)
     seeds = workflows_dir() / "directives"
-    life_of(desk, rec, seeds / CANTHO, "Cần Thơ 2022 (Đảng)", route="party", consult=None, return_at="sign",
+    cantho = life_of(desk, rec, seeds / CANTHO, "Cần Thơ 2022 (Đảng)", route="party", consult=None, return_at="sign",
             signer=Signature("T/M BAN THƯỜNG VỤ", "PHÓ BÍ THƯ", "Phạm Văn Hiếu"), late_body=None)
     desk.move_to(datetime(2024, 5, 20, 1, 0, tzinfo=UTC))
-    life_of(desk, rec, seeds / LANGSON, "Lạng Sơn 2024 (Nhà nước)", route="state", consult="LS.CA,LS.SYT",
+    langson = life_of(desk, rec, seeds / LANGSON, "Lạng Sơn 2024 (Nhà nước)", route="state", consult="LS.CA,LS.SYT",
             return_at="office", signer=Signature(None, "CHỦ TỊCH", "Hồ Tiến Thiệu"),
             late_body="LS.SYT", intake="LS.SGDDT")
     with engine.db.session() as s:
@@ -295,6 +298,10 @@ def run_demo(engine: Any, clock: FrozenClock, out_dir: Path) -> list[StageRow]:
             folder = out_dir / f"chi-thi-{doc.directive_id or 0:03d}"
             folder.mkdir(exist_ok=True)
             (folder / f"{doc.id:03d}-{doc.filename}").write_bytes(DocumentStore().content(s, doc.id))
+        for did in (cantho, langson):  # the follow-up board as offices send it upward
+            folder = out_dir / f"chi-thi-{did:03d}"
+            folder.mkdir(exist_ok=True)
+            (folder / BOARD_FILE).write_bytes(board_workbook(s, did, clock.now()).content)
     return rec.rows
 
 
