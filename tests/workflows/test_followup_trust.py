@@ -166,3 +166,19 @@ def test_due_dates_of_the_facts_are_17h_vietnam(engine, desk):
     with engine.db.session() as s:
         facts = s.scalars(select(tracking.FollowupPeriod).where(tracking.FollowupPeriod.directive_id == did)).all()
     assert [f.due_at for f in facts] == [DUE_1, datetime(2024, 6, 14, 10, 0, tzinfo=UTC)]
+
+
+def test_a_timer_due_exactly_now_fires_once_its_moment_has_passed_and_the_sweep_does_not_spin(engine, desk):
+    """SpiffWorkflow fires a timer once its moment has passed; the sweep claims only those (a timer
+    due exactly now used to be claimed 10,000 times without firing)."""
+    import time
+
+    did, _iid = issued(engine, desk, ("LS.SYT",))
+    desk.do("body_officer", "LS.SYT", "Task_acknowledge")
+    remind_at = DUE_1 - timedelta(days=1)
+    started = time.perf_counter()
+    assert desk.move_to(remind_at) == 0
+    assert time.perf_counter() - started < 5
+    assert kinds(engine, did).count("reminder_letter") == 0
+    assert desk.wait(seconds=1) == 1
+    assert kinds(engine, did).count("reminder_letter") == 1
