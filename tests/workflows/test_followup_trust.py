@@ -182,3 +182,32 @@ def test_a_timer_due_exactly_now_fires_once_its_moment_has_passed_and_the_sweep_
     assert kinds(engine, did).count("reminder_letter") == 0
     assert desk.wait(seconds=1) == 1
     assert kinds(engine, did).count("reminder_letter") == 1
+
+
+def test_the_board_entry_points_follow_the_reading_rule(engine, desk):
+    from engine.directives import boards
+    from engine.directives.demo import person
+    from engine.kernel.errors import NotFound
+
+    did, _iid = issued(engine, desk, ("LS.CA", "LS.SYT"))
+    for body in ("LS.CA", "LS.SYT"):
+        desk.do("body_officer", body, "Task_acknowledge")
+    desk.move_to(DUE_1 - timedelta(days=2))
+    report(desk, "LS.CA")
+    desk.move_to(DUE_1 + timedelta(hours=1))
+    office, ca, other = person("leader", ISSUER_LS), person("body_officer", "LS.CA"), person("body_officer", "LS.SGDDT")
+    full = boards.board_for(engine, did, office)
+    assert [r.body_code for r in full.rows] == ["LS.CA", "LS.SYT"]
+    assert [r.body_code for r in boards.board_for(engine, did, ca).rows] == ["LS.CA"]  # its own row only
+    with pytest.raises(NotFound):
+        boards.board_for(engine, did, ca, body_code="LS.SYT")
+    with pytest.raises(NotFound):
+        boards.board_for(engine, did, other)
+    with pytest.raises(NotFound):
+        boards.board_xlsx_for(engine, did, office, status="bogus")
+    assert boards.board_xlsx_for(engine, did, ca).content[:2] == b"PK"
+    assert [(o.body_code, o.days_late) for o in boards.overdue_for(engine, office)] == [("LS.SYT", 1)]
+    assert boards.overdue_for(engine, person("leader", "CT.TU")) == []  # another office's directives
+    assert [(p.period_index, p.status) for p in boards.my_periods(engine, ca)] == [(0, "on_time"), (1, "in_time")]
+    [syt] = [r for r in boards.rates_for(engine, office) if r.key == "LS.SYT"]
+    assert (syt.rates.overdue, syt.rates.completion_rate) == (1, 0.0)
