@@ -13,8 +13,10 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from sqlalchemy.orm import Session
@@ -72,22 +74,36 @@ def _title(d_label: str, subject: str, now: datetime) -> list[str]:
             f"(Số liệu đến ngày {local_date(now):%d/%m/%Y})"]
 
 
+def _cell(ws: Any, value: Any, font: Font = PLAIN, alignment: Alignment | None = WRAP, border: bool = True,
+          fill: str | None = None) -> WriteOnlyCell:
+    c = WriteOnlyCell(ws, value=value)
+    c.font = font
+    if alignment is not None:
+        c.alignment = alignment
+    if border:
+        c.border = BOX
+    if fill is not None:
+        c.fill = _FILL_CACHE.setdefault(fill, PatternFill("solid", fgColor=fill))
+    return c
+
+
+_FILL_CACHE: dict[str, PatternFill] = {}
+
+
 def write_board(board: tracking.Board, *, label: str, subject: str) -> bytes:
-    """The workbook of a board (both sheets) as bytes."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = UPWARD_SHEET
+    """The workbook of a board (both sheets) as bytes (openpyxl's write-only mode: rows streamed)."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(UPWARD_SHEET)
     width = len(UPWARD_COLUMNS)
-    for i, text in enumerate(_title(label, subject, board.now), 1):
-        ws.cell(row=i, column=1, value=text).font = BOLD if i == 1 else PLAIN
-        ws.cell(row=i, column=1).alignment = CENTER
-        ws.merge_cells(start_row=i, start_column=1, end_row=i, end_column=width)
-    header_row = 5
-    for col, (name, w) in enumerate(UPWARD_COLUMNS, 1):
-        c = ws.cell(row=header_row, column=col, value=name)
-        c.font, c.alignment, c.border = BOLD, CENTER, BOX
+    for col, (_name, w) in enumerate(UPWARD_COLUMNS, 1):
         ws.column_dimensions[get_column_letter(col)].width = w
-    r = header_row
+    ws.freeze_panes = "A6"
+    last = get_column_letter(width)
+    for i, text in enumerate(_title(label, subject, board.now), 1):
+        ws.append([_cell(ws, text, BOLD if i == 1 else PLAIN, CENTER, border=False)])
+        ws.merged_cells.add(f"A{i}:{last}{i}")
+    ws.append([])
+    ws.append([_cell(ws, name, BOLD, CENTER) for name, _w in UPWARD_COLUMNS])
     number = 0
     for row in board.rows:
         tasks = "; ".join(row.tasks)
@@ -104,42 +120,33 @@ def write_board(board: tracking.Board, *, label: str, subject: str) -> bytes:
                            ("Cơ quan chủ trì; " if row.lead else "") + "không có kỳ báo cáo định kỳ"], None))
         for values, status in lines:
             number += 1
-            r += 1
-            for col, value in enumerate([number, *values], 1):
-                c = ws.cell(row=r, column=col, value=value)
-                c.font, c.border = PLAIN, BOX
-                c.alignment = CENTER if col in (1, 4, 6, 7) else WRAP
-            if status is not None:
-                ws.cell(row=r, column=5).fill = PatternFill("solid", fgColor=FILLS[status])
-    ws.cell(row=r + 2, column=1, value=tracking.rates_sentence(board.rates)).font = PLAIN
-    ws.merge_cells(start_row=r + 2, start_column=1, end_row=r + 2, end_column=width)
-    ws.cell(row=r + 2, column=1).alignment = WRAP
-    ws.row_dimensions[r + 2].height = 36
-    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+            ws.append([_cell(ws, value, alignment=CENTER if col in (1, 4, 6, 7) else WRAP,
+                             fill=FILLS[status] if col == 5 and status is not None else None)
+                       for col, value in enumerate([number, *values], 1)])
+    ws.append([])
+    ws.append([_cell(ws, tracking.rates_sentence(board.rates), border=False)])
+    end = 5 + number + 2
+    ws.merged_cells.add(f"A{end}:{last}{end}")
     _grid(wb.create_sheet(GRID_SHEET), board)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
 
 
-def _grid(ws, board: tracking.Board) -> None:
-    ws.cell(row=1, column=1, value="STT").font = BOLD
-    ws.cell(row=1, column=2, value="Cơ quan").font = BOLD
+def _grid(ws: Any, board: tracking.Board) -> None:
     ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 6, 36
-    for i, column in enumerate(board.columns):
-        due = f" (hạn {column.due_date:%d/%m/%Y})" if column.due_date else ""
-        c = ws.cell(row=1, column=3 + i, value=f"{column.label}{due}")
-        c.font, c.alignment, c.border = BOLD, CENTER, BOX
+    for i in range(len(board.columns)):
         ws.column_dimensions[get_column_letter(3 + i)].width = 22
-    for n, row in enumerate(board.rows, 1):
-        ws.cell(row=1 + n, column=1, value=n).border = BOX
-        ws.cell(row=1 + n, column=2, value=row.body_name).border = BOX
-        for i, cell in enumerate(row.cells):
-            c = ws.cell(row=1 + n, column=3 + i, value=cell.words if cell is not None else "")
-            c.border, c.alignment = BOX, CENTER
-            if cell is not None:
-                c.fill = PatternFill("solid", fgColor=FILLS[cell.status])
     ws.freeze_panes = "C2"
+    header = [_cell(ws, "STT", BOLD, CENTER), _cell(ws, "Cơ quan", BOLD, CENTER)]
+    for column in board.columns:
+        due = f" (hạn {column.due_date:%d/%m/%Y})" if column.due_date else ""
+        header.append(_cell(ws, f"{column.label}{due}", BOLD, CENTER))
+    ws.append(header)
+    for n, row in enumerate(board.rows, 1):
+        ws.append([_cell(ws, n, alignment=CENTER), _cell(ws, row.body_name)]
+                  + [_cell(ws, cell.words if cell is not None else "", alignment=CENTER,
+                           fill=FILLS[cell.status] if cell is not None else None) for cell in row.cells])
 
 
 def board_workbook(session: Session, directive_id: int, now: datetime, *, status: str | None = None,
