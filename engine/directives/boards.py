@@ -87,3 +87,10 @@ def rates_for(engine: Any, actor: Actor | None, *, by: str = "body",
         return []
     with engine.db.session() as s:
         return tracking.rates_by(s, engine.clock.now(), by=by, directive_id=directive_id, issuer_code=issuer)
+
+
+def backfill(engine: Any) -> int:
+    """Write the follow-up facts of directives followed up before revision 0009 (once; see
+    tracking.backfill_facts). Returns the rows added."""
+    with engine.db.session(write=True) as s:
+        return tracking.backfill_facts(s, engine.clock.now())

@@ -257,6 +257,31 @@ def cancel_open(session: Session, directive_id: int, *, reason: str, now: dateti
     return int(getattr(result, "rowcount", 0) or 0)
 
 
+def backfill_facts(session: Session, now: datetime) -> int:
+    """Write the facts of assignments followed up before this table existed: their periods from the
+    cycle, the reports already stored as submissions, and, for closed directives, the open ones
+    cancelled. Assignments that have facts are left alone. Returns the rows added."""
+    from ..model.codec import cycle_from_dict
+    from ..model.periods import report_periods
+    from .store import BodyReport
+
+    have = select(FollowupPeriod.assignment_id).distinct()
+    rows = list(session.scalars(select(AssignmentRow).join(DirectiveRow, DirectiveRow.id == AssignmentRow.directive_id)
+                                .where(AssignmentRow.followup_instance_id.is_not(None),
+                                       AssignmentRow.id.not_in(have))))
+    added = 0
+    for a in rows:
+        added += plan_periods(session, a, report_periods(cycle_from_dict(a.cycle)), now=now,
+                              instance_id=a.followup_instance_id)
+        for r in session.scalars(select(BodyReport).where(BodyReport.assignment_id == a.id)):
+            record_submission(session, a.id, r.period_index, report_id=r.id, submitted_at=r.submitted_at)
+    closed = {a.directive_id for a in rows
+              if session.scalar(select(DirectiveRow.stage).where(DirectiveRow.id == a.directive_id)) == "closed"}
+    for did in closed:
+        cancel_open(session, did, reason="Chỉ thị đã kết thúc trước khi có bảng theo dõi", now=now)
+    return added
+
+
 # ------------------------------------------------------------------ reading: the board
 
 @dataclass
@@ -615,4 +640,4 @@ __all__ = ["FollowupPeriod", "STATUSES", "STATUS_WORDS", "Rates", "Board", "Boar
            "board",
            "rates_by", "overdue_bodies", "periods_of_body", "plan_periods", "record_submission", "record_letter",
            "record_escalation", "cancel_open", "status_expr", "late_days_expr", "soon_days", "statuses_at",
-           "directive_rates", "percent", "rates_sentence"]
+           "directive_rates", "percent", "rates_sentence", "backfill_facts"]

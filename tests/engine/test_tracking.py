@@ -208,3 +208,20 @@ def test_the_board_rates_and_overdue_lists_take_a_fixed_number_of_queries(databa
             assert len(statements) == 4
     finally:
         event.remove(database.engine, "before_cursor_execute", count)
+
+
+def test_assignments_followed_up_before_the_facts_existed_are_backfilled(database, clock):
+    from engine.directives.store import BodyReport
+
+    with database.session() as s:
+        did = create_directive(s, load_directive_file(LANGSON), actor="chuyenvien", clock=clock)
+        rows = assignments_of(s, did)
+        for a in rows:
+            a.followup_instance_id = 1000 + a.id
+    submit(database, did, "LS.CA", 0, DUE_1 - timedelta(days=1))  # no facts yet: only the report row
+    with database.session() as s:
+        assert s.query(tracking.FollowupPeriod).count() == 0 and s.query(BodyReport).count() == 1
+        assert tracking.backfill_facts(s, DUE_1) == len(rows) * 6
+        assert tracking.backfill_facts(s, DUE_1) == 0  # once
+        cell = tracking.board(s, did, DUE_1 + timedelta(days=1), body_code="LS.CA").rows[0].cells[0]
+    assert (cell.status, cell.report_id is not None) == ("on_time", True)
