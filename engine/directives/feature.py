@@ -4,5 +4,7 @@ from ..kernel.features import Feature
 from .formchecks import check_directive_forms
 from .services import register
 
-FEATURE = Feature("directives", tables=("engine.directives.store", "engine.directives.issuers"), services=register,
+FEATURE = Feature("directives",
+                  tables=("engine.directives.store", "engine.directives.issuers", "engine.directives.tracking"),
+                  services=register,
                   form_checks=(check_directive_forms,))
