@@ -3,6 +3,7 @@ checks of their task forms."""
 from ..kernel.features import Feature
 from .formchecks import check_directive_forms
 from .services import register
+from .subjects import describe_directive
 
 FEATURE = Feature("directives", tables=("engine.directives.store", "engine.directives.issuers"), services=register,
-                  form_checks=(check_directive_forms,))
+                  form_checks=(check_directive_forms,), describe_ref=describe_directive)

@@ -29,6 +29,11 @@ def end_of_day(day: date) -> datetime:
     return datetime.combine(day, CLOSE_OF_BUSINESS, OFFICE_TZ).astimezone(UTC)
 
 
+def start_of_day(day: date) -> datetime:
+    """Midnight in Vietnam at the start of `day`, as an aware UTC datetime (a "from" date's bound)."""
+    return datetime.combine(day, time(0, 0), OFFICE_TZ).astimezone(UTC)
+
+
 def days_late(later: datetime, due: datetime) -> int:
     """Whole office days from `due` to `later` (at least 1: anything after a deadline is a day late)."""
     return max((local_date(later) - local_date(due)).days, 1)

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from .forms import FormCheckFn
+from .refs import RefDescriber
 from .services import ServiceRegistry
 
 
@@ -26,3 +28,5 @@ class Feature:
     roles: Mapping[str, str] = field(default_factory=dict)  # role code → its name, the roles accounts may hold
     body_name: Callable[[Session, str], str | None] | None = None  # a body code's name, None if unknown
     form_checks: tuple[FormCheckFn, ...] = ()  # checks of a task submission before it completes
+    describe_ref: RefDescriber | None = None  # (session, ref_type, ref_id) → RefSummary of what it serves
+    sweeps: tuple[Callable[[Any], Any], ...] = ()  # run with the engine at each scheduler sweep

@@ -68,6 +68,11 @@ class TimerScheduler:
         except Exception:  # noqa: BLE001 — a sweep must survive one bad run; the next sweep retries
             log.exception("firing due timers failed")
             fired = 0
+        for sweep in self.timers.extra_sweeps:
+            try:
+                sweep()
+            except Exception:  # noqa: BLE001 — one feature's sweep never stops the timers
+                log.exception("a feature's sweep failed")
         nxt = self.timers.next_due()
         if nxt is not None:
             self.wake(nxt if nxt > _now() else _now() + timedelta(seconds=1))

@@ -39,6 +39,7 @@ class Timers:
         self.db = instances.db
         self.clock = instances.clock
         self._scheduler: Any = None
+        self.extra_sweeps: list[Any] = []  # callables run after each scheduled timer sweep (features' outboxes)
 
     def fire_due_timers(self, limit: int = 10_000) -> TimerSweep:
         """Advance every instance whose timer is due; each timer fires once across processes."""
