@@ -1,5 +1,5 @@
 """Folded text for searching without accents: the same string in Python and in the stored column, so
-a plain LIKE finds "Chỉ thị 15 … Kỳ thi" from "chi thi 15 ky thi" on SQLite and PostgreSQL alike."""
+a plain LIKE finds "Quyết định … Kỳ họp" from "quyet dinh ky hop" on SQLite and PostgreSQL alike."""
 from __future__ import annotations
 
 import re
