@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
+import smtplib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -159,13 +160,16 @@ def collect(engine: Any, now: datetime | None = None, smtp: bool = True, days: i
         cursor = _lock_cursor(s, engine.db.dialect, now)
         new = s.scalars(select(HumanTask).where(HumanTask.id > cursor.last_task_id)
                         .order_by(HumanTask.id).limit(BATCH)).all()
+        soon = now + timedelta(days=days)
         for task in new:
             if task.status in OPEN_TASK and not is_closed(s, task):
                 made += _emit(s, "new_task", task, now, smtp, people, prefs)
+                if task.due_at is not None and task.due_at <= soon:  # the new-task notice gives the due date
+                    s.add(TaskNotice(task_id=task.id, kind="overdue" if task.due_at < now else "near_due", at=now))
         if new:
             cursor.last_task_id, cursor.updated_at = new[-1].id, now
+            s.flush()
 
-        soon = now + timedelta(days=days)
         for kind, window in (("overdue", HumanTask.due_at < now),
                              ("near_due", and_(HumanTask.due_at >= now, HumanTask.due_at <= soon))):
             noticed = exists().where(TaskNotice.task_id == HumanTask.id, TaskNotice.kind == kind)
@@ -208,13 +212,20 @@ def _claim(engine: Any, now: datetime, skipped: set[int]) -> Notification | None
         return row
 
 
-def _settle(engine: Any, row: Notification, error: str | None) -> None:
+def permanent(exc: BaseException) -> bool:
+    """Whether the server refused for good (a 5xx reply): trying again would not help."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in exc.recipients.values())
+    return isinstance(exc, smtplib.SMTPResponseException) and exc.smtp_code >= 500
+
+
+def _settle(engine: Any, row: Notification, error: str | None, give_up: bool = False) -> None:
     now = engine.clock.now()
     with engine.transaction() as s:
         values: dict[str, Any]
         if error is None:
             values = {"email_status": EMAIL_SENT, "sent_at": now, "lease_until": None, "last_error": None}
-        elif row.attempts >= MAX_ATTEMPTS:
+        elif give_up or row.attempts >= MAX_ATTEMPTS:
             values = {"email_status": EMAIL_FAILED, "lease_until": None, "last_error": error[:2000]}
         else:
             values = {"email_status": EMAIL_PENDING, "lease_until": None, "last_error": error[:2000],
@@ -240,7 +251,7 @@ def deliver(engine: Any, mailer: Mailer, limit: int = 200, base_url: str = "") -
             mailer.send(row.email_to or "", f"[Chỉ thị] {row.title}", row.body + link, f"chithi-{row.id}")
         except Exception as exc:  # noqa: BLE001 — one message's failure is recorded on its row only
             log.warning("notification %s not sent: %s", row.id, exc)
-            _settle(engine, row, f"{type(exc).__name__}: {exc}")
+            _settle(engine, row, f"{type(exc).__name__}: {exc}", give_up=permanent(exc))
             failed += 1
             continue
         _settle(engine, row, None)
