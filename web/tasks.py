@@ -7,6 +7,7 @@ from datetime import date
 
 from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, url_for
 
+from engine.kernel.calendar import near_due_days
 from engine.kernel.errors import ConflictError, FormError, InvalidState
 from engine.kernel.humantasks import InboxQuery
 
@@ -23,11 +24,6 @@ PAGE_SIZE = 50
 
 FOLDERS = (("open", "Chờ xử lý"), ("near_due", "Sắp đến hạn"), ("overdue", "Quá hạn"), ("done", "Đã xử lý"))
 MAX_PAGE = 10_000
-
-
-def near_due_days() -> int:
-    """"Sắp đến hạn": due within this many days (config NEAR_DUE_DAYS, default 3)."""
-    return int(current_app.config.get("NEAR_DUE_DAYS", 3))
 
 
 def _day(name: str, label: str, errors: dict[str, str]) -> date | None:

@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from ..kernel.calendar import days_late, local
+from ..kernel.calendar import days_late, local, near_due_days
 from ..kernel.models import HumanTask, User
 from ..kernel.status import OPEN_TASK
 from .mailer import Mailer, SmtpConfig
@@ -52,14 +52,6 @@ PREFERENCE = {"new_task": "on_new_task", "near_due": "on_near_due", "overdue": "
 def backoff(attempts: int) -> timedelta:
     """Wait before the next try: 1, 2, 4 … minutes, at most 6 hours."""
     return timedelta(minutes=min(2 ** max(attempts - 1, 0), 360))
-
-
-def near_days() -> int:
-    """"Sắp đến hạn": a deadline within this many days (CHITHI_NEAR_DUE_DAYS, default 3)."""
-    try:
-        return max(0, min(int(os.environ.get("CHITHI_NEAR_DUE_DAYS") or 3), 60))
-    except ValueError:
-        return 3
 
 
 @dataclass(frozen=True)
@@ -142,7 +134,7 @@ def _lock_cursor(s: Session, dialect: str, now: datetime) -> SweepCursor:
 def collect(engine: Any, now: datetime | None = None, smtp: bool = True, days: int | None = None) -> int:
     """Turn new tasks and near or passed deadlines into notifications; returns how many were made."""
     now = now or engine.clock.now()
-    days = near_days() if days is None else days
+    days = near_due_days() if days is None else days
     made = 0
     people: dict[tuple[str | None, str | None], list[str]] = {}
     prefs: dict[str, NotificationPreference | None] = {}
@@ -297,6 +289,15 @@ def list_for(engine: Any, username: str, limit: int = 50, offset: int = 0) -> li
                          .limit(min(limit, 200)).offset(max(offset, 0))).all()
         return [NotificationView(r.id, r.kind, r.title, r.body, r.link, r.created_at, r.read_at, r.email_status)
                 for r in rows]
+
+
+def get_for(engine: Any, username: str, notification_id: int) -> NotificationView | None:
+    """One notification of `username` (None for someone else's)."""
+    with engine.db.session() as s:
+        r = s.get(Notification, notification_id)
+        if r is None or r.username != username:
+            return None
+        return NotificationView(r.id, r.kind, r.title, r.body, r.link, r.created_at, r.read_at, r.email_status)
 
 
 def mark_read(engine: Any, username: str, notification_id: int | None = None) -> int:
