@@ -5,5 +5,7 @@ from .formchecks import check_directive_forms
 from .services import register
 from .subjects import describe_directive
 
-FEATURE = Feature("directives", tables=("engine.directives.store", "engine.directives.issuers"), services=register,
+FEATURE = Feature("directives",
+                  tables=("engine.directives.store", "engine.directives.issuers", "engine.directives.tracking"),
+                  services=register,
                   form_checks=(check_directive_forms,), describe_ref=describe_directive)

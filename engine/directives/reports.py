@@ -18,6 +18,7 @@ from ..kernel.models import StoredBlob
 from ..model.codec import cycle_from_dict
 from ..model.periods import ReportPeriod, report_periods
 from .store import AssignmentRow, BodyReport, assignments_of, find_assignment
+from .tracking import fact_of, record_submission
 
 
 @dataclass
@@ -60,8 +61,10 @@ def _check_blobs(session: Session, attachments: list[str]) -> None:
 
 def submit_report(session: Session, *, directive_id: int, body_code: str, period_index: int, content: str,
                   attachments: list[str], actor: str, now: datetime,
-                  assignment_id: int | None = None) -> BodyReport:
-    """Record a body's report for one period; on_time and late_days come from due_at and `now`."""
+                  assignment_id: int | None = None, body_number: str | None = None,
+                  body_date: date | None = None, document_id: int | None = None) -> BodyReport:
+    """Record a body's report for one period; on_time and late_days come from due_at and `now`; the
+    follow-up facts (tracking.py) hear of it. `body_number`/`body_date`: the body's own number and date."""
     if assignment_id is None:
         assignment = find_assignment(session, directive_id, body_code)
     else:
@@ -78,12 +81,15 @@ def submit_report(session: Session, *, directive_id: int, body_code: str, period
         raise FormError([FieldProblem("content", "nội dung báo cáo không được để trống")])
     _check_blobs(session, list(attachments))
     period = periods[period_index]
-    on_time = now <= period.due_at
+    fact = fact_of(session, assignment.id, period_index)
+    due_at = fact.due_at if fact is not None else period.due_at  # the facts hold a re-planned cycle's dates
+    on_time = now <= due_at
     report = BodyReport(
         directive_id=directive_id, assignment_id=assignment.id, body_code=assignment.body_code,
         period_index=period_index, period_start=period.start, period_end=period.end, is_final=period.is_final,
-        due_at=period.due_at, content=content, attachments=list(attachments), submitted_by=actor,
-        submitted_at=now, on_time=on_time, late_days=0 if on_time else days_late(now, period.due_at),
+        due_at=due_at, content=content, attachments=list(attachments), submitted_by=actor,
+        submitted_at=now, on_time=on_time, late_days=0 if on_time else days_late(now, due_at),
+        body_number=(body_number or "").strip() or None, body_date=body_date,
     )
     try:
         with session.begin_nested():
@@ -96,6 +102,8 @@ def submit_report(session: Session, *, directive_id: int, body_code: str, period
     if period.is_final:
         values["status"] = "done"
     session.execute(update(AssignmentRow).where(AssignmentRow.id == assignment.id).values(**values))
+    record_submission(session, assignment.id, period_index, report_id=report.id, submitted_at=now,
+                      document_id=document_id)
     return report
 
 

@@ -53,6 +53,7 @@ class DirectiveRow(Base):
     data: Mapped[dict] = mapped_column(JSON)
     version: Mapped[int] = mapped_column(Integer, default=1)
     import_hash: Mapped[str | None] = mapped_column(String(64), index=True)  # a draft imported twice is refused
+    chase_auto_send: Mapped[bool] = mapped_column(Boolean, default=False)  # chasing letters go out unreviewed
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime]
     updated_by: Mapped[str | None] = mapped_column(String(100))
@@ -107,6 +108,8 @@ class BodyReport(Base):
     submitted_at: Mapped[datetime]
     on_time: Mapped[bool] = mapped_column(Boolean)
     late_days: Mapped[int] = mapped_column(Integer, default=0)
+    body_number: Mapped[str | None] = mapped_column(String(60))  # the body's own number of its report ("12/BC-SGDĐT")
+    body_date: Mapped[date | None] = mapped_column(Date)  # the date the body gave its report
 
 
 class DirectiveComment(Base):

@@ -1,7 +1,7 @@
 """the inbox's subject and folded search column, the notifications outbox and preferences
 
 Revision ID: 0010
-Revises: 0006
+Revises: 0009
 """
 from alembic import op
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ import engine.db
 from engine.kernel.refs import search_text
 
 revision = "0010"
-down_revision = "0006"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
