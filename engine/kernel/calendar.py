@@ -36,9 +36,9 @@ def start_of_day(day: date) -> datetime:
 
 
 def near_due_days() -> int:
-    """"Sắp đến hạn": a deadline within this many days counts as near (CHITHI_NEAR_DUE_DAYS, default 3)."""
+    """"Sắp đến hạn": a deadline within this many days counts as near (CHITHI_DUE_SOON_DAYS, default 3)."""
     try:
-        return max(0, min(int(os.environ.get("CHITHI_NEAR_DUE_DAYS") or 3), 60))
+        return max(0, min(int(os.environ.get("CHITHI_DUE_SOON_DAYS") or 3), 60))
     except ValueError:
         return 3
 

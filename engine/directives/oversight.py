@@ -1,0 +1,246 @@
+"""What the follow-up pages read: a directive's board, an assigned body's workspace and the leader's
+dashboard. Statuses and rates come from the one place they are decided (tracking.py); who may see
+what from policy.py. Every read is a fixed number of queries, whatever the number of bodies."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+
+from ..documents.store import GeneratedDocument
+from ..kernel.accounts import Actor
+from ..kernel.calendar import local, local_date
+from ..kernel.errors import NotFound, PermissionDenied
+from ..kernel.humantasks import InboxQuery
+from ..model.codec import directive_from_dict
+from ..model.directive import Directive
+from . import store, tracking
+from .lookup import OFFICE_ROLES
+from .policy import reader_scope, visible_directives
+from .subjects import directive_title
+
+LETTER_KINDS = ("reminder_letter", "chasing_letter")
+STAGE_NAMES = {"intake": "Tiếp nhận", "drafting": "Soạn thảo", "consultation": "Lấy ý kiến", "review": "Thẩm định",
+               "signing": "Trình ký", "issued": "Đã ban hành", "distributed": "Đã phát hành",
+               "following_up": "Theo dõi thực hiện", "closed": "Đã kết thúc"}
+
+
+# ------------------------------------------------------------------ the board
+
+
+@dataclass
+class BoardView:
+    directive_id: int
+    title: str
+    stage: str
+    board: tracking.Board
+    full: bool  # the issuing office's view (every body); an assigned body sees its own row only
+    bodies: list[tuple[str, str]]  # (code, name) for the body filter
+
+
+def board_view(engine: Any, directive_id: int, actor: Actor, *, status: str | None = None,
+               body_code: str | None = None) -> BoardView:
+    """The follow-up board as `actor` may see it, filtered by status and body."""
+    if status is not None and status not in tracking.STATUSES:
+        raise ValueError(f"trạng thái không hợp lệ: {status}")
+    with engine.db.session() as s:
+        row = s.get(store.DirectiveRow, directive_id)
+        if row is None:
+            raise NotFound(f"Không có chỉ thị số {directive_id}")
+        scope = reader_scope(s, row, actor)
+        if not scope.visible:
+            raise NotFound(f"Không có chỉ thị số {directive_id}")
+        if not scope.full:  # an assigned body: its own row only
+            body_code = actor.body_code
+        now = engine.clock.now()
+        board = tracking.board(s, directive_id, now, status=status, body_code=body_code)
+        bodies = [(a.body_code, a.body_name) for a in store.assignments_of(s, directive_id) if a.body_code]
+        if not scope.full:
+            bodies = [b for b in bodies if b[0] == actor.body_code]
+        return BoardView(directive_id, directive_title(row), row.stage, board, scope.full, bodies)
+
+
+# ------------------------------------------------------------------ the assigned body's workspace
+
+
+@dataclass
+class WorkAssignment:
+    directive_id: int
+    title: str
+    stage: str
+    lead: bool
+    section_ref: str | None
+    section_text: list[str]  # the section it must carry out, as printed
+    tasks: list[str]
+    deadline: date | None
+    rates: tracking.Rates
+
+
+@dataclass
+class Letter:
+    document_id: int
+    kind: str  # reminder_letter | chasing_letter
+    title: str
+    filename: str
+    created_at: datetime
+    directive_id: int | None
+
+
+@dataclass
+class ReportLine:
+    directive_id: int
+    title: str
+    period_index: int
+    period_end: date
+    submitted_at: datetime
+    on_time: bool
+    late_days: int
+    attachments: int
+
+
+@dataclass
+class Workspace:
+    body_code: str
+    assignments: list[WorkAssignment]
+    upcoming: list[tracking.BodyPeriod]  # open periods, soonest due first
+    overdue: list[tracking.BodyPeriod]
+    reports: list[ReportLine]
+    letters: list[Letter]
+    report_tasks: list[Any]  # the body's open tasks (TaskInfo), each with its form
+    titles: dict[int, str] = field(default_factory=dict)  # directive id → title
+
+
+def _section_text(d: Directive, ref: str | None) -> list[str]:
+    """The printed lines of the section or item `ref` ("2.", "2.a)", "3.1.") names."""
+    if not ref:
+        return []
+    head = ref.strip()
+    for section in d.sections:
+        if not head.startswith(section.label.rstrip()):
+            continue
+        rest = head[len(section.label.rstrip()):].strip()
+        if rest:
+            for item in section.items:
+                if rest.startswith(item.label.strip()) or item.label.strip().startswith(rest):
+                    return [f"{item.label} {item.heading or ''}".strip(), *item.paragraphs]
+        lines = [f"{section.label} {section.heading or ''}".strip(), *section.paragraphs]
+        for item in section.items:
+            lines += [f"{item.label} {item.heading or ''}".strip(), *item.paragraphs]
+        return lines + list(section.trailing)
+    return []
+
+
+def require_body(actor: Actor) -> str:
+    if not actor.body_code:
+        raise PermissionDenied("Tài khoản chưa gắn với cơ quan nào nên không có không gian làm việc")
+    return actor.body_code
+
+
+def workspace(engine: Any, actor: Actor) -> Workspace:
+    """The body's assignments across directives, deadlines, reports sent and letters received."""
+    code = require_body(actor)
+    now = engine.clock.now()
+    with engine.db.session() as s:
+        assignments = s.execute(select(store.AssignmentRow, store.DirectiveRow)
+                                .join(store.DirectiveRow, store.DirectiveRow.id == store.AssignmentRow.directive_id)
+                                .where(store.AssignmentRow.body_code == code, store.AssignmentRow.status != "withdrawn",
+                                       store.DirectiveRow.issued_on.is_not(None))
+                                .order_by(store.DirectiveRow.issued_on.desc(), store.DirectiveRow.id.desc())
+                                .limit(200)).all()
+        rates = {r.key: r.rates for r in tracking.rates_by(s, now, by="directive", body_code=code)}
+        titles = {d.id: directive_title(d) for _, d in assignments}
+        work = []
+        for a, d in assignments:
+            work.append(WorkAssignment(d.id, titles[d.id], d.stage, a.lead, a.section_ref,
+                                       _section_text(directive_from_dict(d.data), a.section_ref),
+                                       list(a.tasks or []), a.deadline, rates.get(d.id, tracking.Rates())))
+        periods = tracking.periods_of_body(s, code, now)
+        upcoming = [p for p in periods if p.status in tracking.OPEN_IN_TIME]
+        overdue = [p for p in periods if p.status == tracking.OVERDUE]
+        reports = [ReportLine(r.directive_id, titles.get(r.directive_id, ""), r.period_index, r.period_end,
+                              r.submitted_at, r.on_time, r.late_days, len(r.attachments or []))
+                   for r in s.scalars(select(store.BodyReport).where(store.BodyReport.body_code == code)
+                                      .order_by(store.BodyReport.submitted_at.desc()).limit(200))]
+        letter_ids = {i for p in periods for i in (p.reminder_document_id, p.chasing_document_id) if i}
+        letters = [Letter(g.id, g.kind, "Công văn đôn đốc" if g.kind == "chasing_letter" else "Công văn nhắc báo cáo",
+                          g.filename, g.created_at, g.directive_id)
+                   for g in s.scalars(select(GeneratedDocument).where(GeneratedDocument.id.in_(letter_ids))
+                                      .order_by(GeneratedDocument.created_at.desc()))] if letter_ids else []
+    tasks = engine.inbox(actor, limit=50, query=InboxQuery(ref_type=store.DIRECTIVE)) if actor.body_code else []
+    return Workspace(code, work, upcoming, overdue, reports, letters, tasks, titles)
+
+
+# ------------------------------------------------------------------ the leader's dashboard
+
+
+@dataclass
+class MonthBar:
+    month: str  # "05/2024"
+    on_time: int
+    late: int
+
+
+@dataclass
+class Dashboard:
+    waiting: list[Any]  # my open tasks (TaskInfo), soonest due first
+    waiting_counts: dict[str, int]
+    stages: list[tuple[str, str, int]]  # (stage, its name, directives)
+    overdue: list[tracking.OverdueBody]
+    by_body: list[tracking.RatesRow]
+    by_directive: list[tracking.RatesRow]
+    total: tracking.Rates
+    months: list[MonthBar]
+
+
+def require_dashboard(actor: Actor) -> None:
+    if not (actor.is_admin or OFFICE_ROLES & set(actor.roles)):
+        raise PermissionDenied("Trang tổng hợp dành cho lãnh đạo và văn phòng")
+
+
+def dashboard(engine: Any, actor: Actor, months: int = 12) -> Dashboard:
+    """What waits for the leader, directives by stage, overdue bodies, rates and reports over time —
+    of the directives the actor's office issued (administrators: every one)."""
+    require_dashboard(actor)
+    now = engine.clock.now()
+    issuer = None if actor.is_admin else actor.body_code
+    waiting = engine.inbox(actor, limit=10)
+    counts = engine.inbox_counts(actor)
+    with engine.db.session() as s:
+        stage_q = select(store.DirectiveRow.stage, func.count()).group_by(store.DirectiveRow.stage)
+        visible = visible_directives(actor)
+        if visible is not None:
+            stage_q = stage_q.where(visible)
+        by_stage = dict(s.execute(stage_q).all())
+        stages = [(st, STAGE_NAMES.get(st, st), int(by_stage[st])) for st in store.STAGES if by_stage.get(st)]
+        overdue = tracking.overdue_bodies(s, now, issuer_code=issuer, limit=100)
+        by_body = tracking.rates_by(s, now, by="body", issuer_code=issuer)
+        by_directive = tracking.rates_by(s, now, by="directive", issuer_code=issuer)
+        first = local_date(now).replace(day=1)
+        for _ in range(months - 1):
+            first = (first - timedelta(days=1)).replace(day=1)
+        fp = tracking.FollowupPeriod
+        q = (select(fp.submitted_at, fp.due_at).join(store.DirectiveRow, store.DirectiveRow.id == fp.directive_id)
+             .where(fp.submitted_at.is_not(None), fp.submitted_at >= local(now).replace(
+                 year=first.year, month=first.month, day=1, hour=0, minute=0, second=0, microsecond=0)))
+        if issuer is not None:
+            q = q.where(store.DirectiveRow.issuer_code == issuer)
+        bars: dict[str, MonthBar] = {}
+        cursor = first
+        for _ in range(months):
+            key = cursor.strftime("%m/%Y")
+            bars[key] = MonthBar(key, 0, 0)
+            cursor = (cursor + timedelta(days=32)).replace(day=1)
+        for submitted_at, due_at in s.execute(q):
+            bar = bars.get(local(submitted_at).strftime("%m/%Y"))
+            if bar is not None:
+                if submitted_at <= due_at:
+                    bar.on_time += 1
+                else:
+                    bar.late += 1
+    total = tracking.Rates()
+    for row in by_directive:
+        for status in tracking.STATUSES:
+            total.add(status, getattr(row.rates, status))
+    return Dashboard(waiting, counts, stages, overdue, by_body, by_directive, total, list(bars.values()))

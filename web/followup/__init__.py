@@ -1,0 +1,89 @@
+"""Theo dõi thực hiện: the follow-up board of a directive (rows = bodies, columns = periods, cells
+coloured by the VPCP status, with links to the report and the letters; filters; the rates; PDF), the
+assigned body's workspace, and the leader's dashboard (with a chart drawn on the server). The engine
+reads and decides (engine/directives/oversight.py, tracking.py); these views only render."""
+from __future__ import annotations
+
+from flask import Blueprint, Flask, Response, current_app, render_template, request
+
+from engine.directives import oversight, tracking
+from engine.directives.lookup import OFFICE_ROLES
+from engine.kernel.calendar import local_date
+
+from ..auth import current_actor, login_required
+from ..context import get_engine
+from ..documents.pages import content_disposition
+from ..errors import WebError
+from ..features import NavLink, WebFeature
+from .chart import reports_chart
+from .export import board_docx
+
+bp = Blueprint("followup", __name__)
+STATUS_CLASS = {tracking.ON_TIME: "st-on-time", tracking.LATE: "st-late", tracking.IN_TIME: "st-in-time",
+                tracking.DUE_SOON: "st-due-soon", tracking.OVERDUE: "st-overdue", tracking.CANCELLED: "st-cancelled"}
+
+
+def percent(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%".replace(".", ",")
+
+
+def _board(directive_id: int):
+    status = request.args.get("status") or None
+    if status is not None and status not in tracking.STATUSES:
+        raise WebError(400, "bad_request", "Trạng thái lọc không hợp lệ.")
+    body = (request.args.get("body") or "").strip()[:100] or None
+    return oversight.board_view(get_engine(), directive_id, current_actor(), status=status, body_code=body)
+
+
+@bp.get("/directives/<int:directive_id>/board")
+@login_required
+def board(directive_id: int):
+    """Bảng theo dõi: one row per assigned body, one column per reporting period."""
+    view = _board(directive_id)
+    return render_template("followup/board.html", view=view, b=view.board, words=tracking.STATUS_WORDS,
+                           statuses=tracking.STATUSES, css=STATUS_CLASS, percent=percent,
+                           status=request.args.get("status") or "", body=request.args.get("body") or "",
+                           xlsx="followup.board_xlsx" in current_app.view_functions)
+
+
+@bp.get("/directives/<int:directive_id>/board.pdf")
+@login_required
+def board_pdf(directive_id: int):
+    """The board printed (a landscape table, converted by LibreOffice)."""
+    from engine.documents.pdf import convert_to_pdf
+
+    view = _board(directive_id)
+    data = convert_to_pdf(board_docx(view))
+    name = f"Bang theo doi - chi thi {directive_id} - {local_date(view.board.now).strftime('%d-%m-%Y')}.pdf"
+    return Response(data, mimetype="application/pdf", headers={"Content-Disposition": content_disposition(name)})
+
+
+@bp.get("/workspace")
+@login_required
+def workspace():
+    """Không gian làm việc of the actor's body: assignments, deadlines, reports, letters received."""
+    ws = oversight.workspace(get_engine(), current_actor())
+    return render_template("followup/workspace.html", ws=ws, words=tracking.STATUS_WORDS, css=STATUS_CLASS,
+                           percent=percent, now=get_engine().clock.now())
+
+
+@bp.get("/dashboard")
+@login_required
+def dashboard():
+    """Tổng hợp for the leader: waiting for me, directives by stage, overdue bodies, rates, chart."""
+    d = oversight.dashboard(get_engine(), current_actor())
+    return render_template("followup/dashboard.html", d=d, chart=reports_chart(d.months), percent=percent,
+                           now=get_engine().clock.now())
+
+
+def _init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+
+
+FEATURE = WebFeature(
+    "followup", _init_app,
+    nav=(NavLink("Tổng hợp", "followup.dashboard", "nav-dashboard",
+                 lambda actor: actor.is_admin or bool(OFFICE_ROLES & set(actor.roles))),
+         NavLink("Đơn vị của tôi", "followup.workspace", "nav-workspace",
+                 lambda actor: bool(actor.body_code) and "body_officer" in actor.roles)),
+)
