@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, func, select
 
 from ..documents.store import GeneratedDocument
 from ..kernel.accounts import Actor
@@ -30,19 +30,78 @@ STAGE_NAMES = {"intake": "Tiếp nhận", "drafting": "Soạn thảo", "consulta
 # ------------------------------------------------------------------ the board
 
 
+BOARD_PAGE = 100  # bodies per page of the board (the summary line counts them all)
+
+
 @dataclass
 class BoardView:
     directive_id: int
     title: str
     stage: str
-    board: tracking.Board
+    board: tracking.Board  # the page's rows; board.rates: every body the filters keep
     full: bool  # the issuing office's view (every body); an assigned body sees its own row only
     bodies: list[tuple[str, str]]  # (code, name) for the body filter
+    page: int = 1
+    pages: int = 1
+    matching: int = 0  # bodies the filters keep
+
+
+def _paged_board(s: Any, directive_id: int, now: datetime, status: str | None, body_code: str | None,
+                 page: int, size: int) -> tuple[tracking.Board, int]:
+    """One page of the board in four queries whatever the directive's size: the bodies the filters
+    keep (a body is kept by `status` when one of its cells has it), their cells, and the counts of
+    every kept body; statuses from tracking.status_expr (the one place)."""
+    fp = tracking.FollowupPeriod
+    st = tracking.status_expr(now)
+    a = store.AssignmentRow
+    kept = select(a.id, a.position, a.body_code, a.body_name, a.lead, a.tasks, a.deadline).where(
+        a.directive_id == directive_id, a.status != "withdrawn")
+    if body_code:
+        kept = kept.where(a.body_code == body_code)
+    if status:
+        kept = kept.where(a.id.in_(select(fp.assignment_id).where(fp.directive_id == directive_id, st == status)))
+    matching = int(s.scalar(select(func.count()).select_from(kept.subquery())) or 0)
+    assignments = s.execute(kept.order_by(a.lead.desc(), a.position).offset((page - 1) * size).limit(size)).all()
+    ids = [r.id for r in assignments]
+    cells: dict[int, dict[int, tracking.Cell]] = {}
+    if ids:
+        q = (select(fp.assignment_id, fp.period_index, fp.label, fp.period_start, fp.period_end, fp.is_final,
+                    fp.due_at, st.label("status"), tracking.late_days_expr(now).label("late"), fp.submitted_at,
+                    fp.report_id, fp.report_document_id, fp.reminder_document_id, fp.chasing_document_id,
+                    fp.chase_count, fp.escalated_at, fp.cancel_reason, fp.instance_id)
+             .where(fp.directive_id == directive_id, fp.assignment_id.in_(ids)))
+        for r in s.execute(q):
+            cells.setdefault(r.assignment_id, {})[r.period_index] = tracking.Cell(
+                r.period_index, r.label, r.period_start, r.period_end, r.is_final, r.due_at, r.status,
+                int(r.late or 0), r.submitted_at, r.report_id, r.report_document_id, r.reminder_document_id,
+                r.chasing_document_id, r.chase_count, r.escalated_at, r.cancel_reason, r.instance_id)
+    # the columns: the directive's periods (same due day for every body, or none)
+    columns_q = (select(fp.period_index, func.min(fp.due_at), func.max(fp.due_at), func.min(fp.is_final.cast(Integer)))
+                 .where(fp.directive_id == directive_id).group_by(fp.period_index).order_by(fp.period_index))
+    columns = [tracking.Column(int(i), "Cuối kỳ" if final else f"Kỳ {int(i) + 1}",
+                               local_date(lo) if local_date(lo) == local_date(hi) else None)
+               for i, lo, hi, final in s.execute(columns_q)]
+    width = len(columns)
+    rows = []
+    for r in assignments:
+        mine = cells.get(r.id, {})
+        row = tracking.BoardRow(r.id, r.position, r.body_code, r.body_name, r.lead, list(r.tasks or []), r.deadline,
+                                [mine.get(i) for i in range(width)])
+        for c in mine.values():
+            row.rates.add(c.status)
+        rows.append(row)
+    totals = select(st.label("status"), func.count()).where(fp.directive_id == directive_id).group_by(st)
+    if body_code or status:
+        totals = totals.where(fp.assignment_id.in_(select(kept.subquery().c.id)))
+    rates = tracking.Rates()
+    for code, n in s.execute(totals):
+        rates.add(code, int(n))
+    return tracking.Board(directive_id, now, columns, rows, rates), matching
 
 
 def board_view(engine: Any, directive_id: int, actor: Actor, *, status: str | None = None,
-               body_code: str | None = None) -> BoardView:
-    """The follow-up board as `actor` may see it, filtered by status and body."""
+               body_code: str | None = None, page: int = 1, size: int = BOARD_PAGE) -> BoardView:
+    """The follow-up board as `actor` may see it, filtered by status and body, one page of bodies."""
     if status is not None and status not in tracking.STATUSES:
         raise ValueError(f"trạng thái không hợp lệ: {status}")
     with engine.db.session() as s:
@@ -54,12 +113,18 @@ def board_view(engine: Any, directive_id: int, actor: Actor, *, status: str | No
             raise NotFound(f"Không có chỉ thị số {directive_id}")
         if not scope.full:  # an assigned body: its own row only
             body_code = actor.body_code
-        now = engine.clock.now()
-        board = tracking.board(s, directive_id, now, status=status, body_code=body_code)
-        bodies = [(a.body_code, a.body_name) for a in store.assignments_of(s, directive_id) if a.body_code]
-        if not scope.full:
-            bodies = [b for b in bodies if b[0] == actor.body_code]
-        return BoardView(directive_id, directive_title(row), row.stage, board, scope.full, bodies)
+        size = max(1, min(size, 2000))
+        board, matching = _paged_board(s, directive_id, engine.clock.now(), status, body_code, max(page, 1), size)
+        if scope.full:
+            bodies = [(c, n) for c, n in s.execute(
+                select(store.AssignmentRow.body_code, store.AssignmentRow.body_name)
+                .where(store.AssignmentRow.directive_id == directive_id, store.AssignmentRow.body_code.is_not(None),
+                       store.AssignmentRow.status != "withdrawn")
+                .order_by(store.AssignmentRow.lead.desc(), store.AssignmentRow.position))]
+        else:
+            bodies = [(r.body_code, r.body_name) for r in board.rows if r.body_code]
+        return BoardView(directive_id, directive_title(row), row.stage, board, scope.full, bodies,
+                         page=max(page, 1), pages=max(1, -(-matching // size)), matching=matching)
 
 
 # ------------------------------------------------------------------ the assigned body's workspace

@@ -95,3 +95,26 @@ def test_dashboard_rates_equal_the_board_and_the_chart(client, auth, engine, clo
     user(engine, "donvi")
     auth.login("donvi")
     assert client.get("/dashboard").status_code == 403
+
+
+def test_board_pages_keep_the_totals_of_every_body(engine, clock):
+    from engine.directives import oversight
+
+    did, ids = followed_directive(engine, clock)
+    some_reports(engine, did)
+    clock.set(DUE_1 + timedelta(days=3))
+    leader = user(engine, "lanhdao")
+    whole = oversight.board_view(engine, did, leader, size=1000)
+    assert whole.pages == 1 and len(whole.board.rows) == len(ids)
+    seen = []
+    pages = -(-len(ids) // 2)
+    for page in range(1, pages + 1):
+        part = oversight.board_view(engine, did, leader, page=page, size=2)
+        assert part.pages == pages and part.matching == len(ids)
+        assert part.board.rates.as_dict() == whole.board.rates.as_dict()
+        seen += [r.body_name for r in part.board.rows]
+    assert seen == [r.body_name for r in whole.board.rows]
+    with engine.db.session() as s:
+        assert whole.board.status_grid() == tracking.board(s, did, clock.now()).status_grid()
+    late = oversight.board_view(engine, did, leader, status="late")
+    assert [r.body_code for r in late.board.rows] == ["LS.CA"] and late.board.rates.late == 1

@@ -27,12 +27,15 @@ def percent(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%".replace(".", ",")
 
 
-def _board(directive_id: int):
+def _board(directive_id: int, printing: bool = False):
     status = request.args.get("status") or None
     if status is not None and status not in tracking.STATUSES:
         raise WebError(400, "bad_request", "Trạng thái lọc không hợp lệ.")
     body = (request.args.get("body") or "").strip()[:100] or None
-    return oversight.board_view(get_engine(), directive_id, current_actor(), status=status, body_code=body)
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), 100_000)
+    size = oversight.BOARD_PAGE if not printing else 100_000
+    return oversight.board_view(get_engine(), directive_id, current_actor(), status=status, body_code=body,
+                                page=1 if printing else page, size=size)
 
 
 @bp.get("/directives/<int:directive_id>/board")
@@ -52,7 +55,7 @@ def board_pdf(directive_id: int):
     """The board printed (a landscape table, converted by LibreOffice)."""
     from engine.documents.pdf import convert_to_pdf
 
-    view = _board(directive_id)
+    view = _board(directive_id, printing=True)
     data = convert_to_pdf(board_docx(view))
     name = f"Bang theo doi - chi thi {directive_id} - {local_date(view.board.now).strftime('%d-%m-%Y')}.pdf"
     return Response(data, mimetype="application/pdf", headers={"Content-Disposition": content_disposition(name)})
