@@ -6,8 +6,13 @@
   (Party / State / lighter route), issuance, distribution with one follow-up instance per assigned
   body, consolidated report, close-out and archive.
 * `directive_consultation` — one consulted department: comment by a deadline, else "no comment".
-* `directive_followup` — one assigned body: acknowledge, then each report of its cycle with a
-  reminder, a chasing letter when overdue and escalation to the leader after a further delay.
+* `directive_followup` — one assigned body: its report plan (the facts of engine/directives/tracking.py),
+  acknowledgement with a reminder, then one `directive_period` instance per reporting period and
+  waiting until all are done — no loop, so a cycle of any length runs (each instance stays small).
+* `directive_period` — one report of one body: opens when the previous period falls due, a reminder
+  before the due date, a chasing letter drafted when overdue (reviewed by the drafter — text and
+  signer — before it is numbered and sent, unless the directive sends them automatically), and
+  escalation to the leader naming the body, period, due date and days late.
 
 `col` is the grid column of a node (left to right), its lane gives the row.
 """
@@ -226,12 +231,11 @@ CONSULTATION = Model(
 
 FOLLOWUP = Model(
     "directive_followup", "Theo dõi thực hiện của cơ quan được giao", "Theo dõi thực hiện chỉ thị",
-    [BODY, CLERK, LEADER],
+    [BODY, CLERK],
     [
         Node("Start_followup", "start", "Nhận nhiệm vụ", BODY, 0),
         Node("Service_plan", "service", "Lập lịch báo cáo", CLERK, 1, service="plan_reports", result="plan"),
-        Node("Script_first_period", "script", "Kỳ đầu tiên", CLERK, 2, script="period_index = 0"),
-        Node("Task_acknowledge", "user", "Xác nhận đã nhận nhiệm vụ", BODY, 3,
+        Node("Task_acknowledge", "user", "Xác nhận đã nhận nhiệm vụ", BODY, 2,
              doc="Xác nhận cơ quan, đơn vị đã nhận văn bản và các nhiệm vụ được giao.",
              props={"due": 'plan["ack_remind_at"]'},
              form="""
@@ -239,61 +243,103 @@ FOLLOWUP = Model(
   label: Ghi chú (người đầu mối, kế hoạch triển khai)
   type: textarea
 """),
-        Node("Timer_ack_remind", "boundary", "Chưa xác nhận", BODY, 3, attached="Task_acknowledge",
+        Node("Timer_ack_remind", "boundary", "Chưa xác nhận", BODY, 2, attached="Task_acknowledge",
              interrupting=False, timer=("timeDate", 'plan["ack_remind_at"]')),
-        Node("Service_ack_remind", "service", "Nhắc xác nhận", CLERK, 4, dy=40, service="send_reminder",
+        Node("Service_ack_remind", "service", "Nhắc xác nhận", CLERK, 3, dy=40, service="send_reminder",
              result="ack_reminder", params={"what": q("ack")}),
-        Node("End_ack_remind", "end", "Đã nhắc", CLERK, 5, dy=40),
-        Node("Service_acknowledge", "service", "Ghi nhận xác nhận", BODY, 4, service="acknowledge",
+        Node("End_ack_remind", "end", "Đã nhắc", CLERK, 4, dy=40),
+        Node("Service_acknowledge", "service", "Ghi nhận xác nhận", BODY, 3, service="acknowledge",
              result="acknowledged"),
-        Node("Gateway_more", "xor", "Còn kỳ báo cáo?", BODY, 5, default="Flow_Gateway_more_End_followup"),
-        Node("Script_period", "script", "Kỳ báo cáo hiện tại", BODY, 6,
-             script='period = plan["periods"][period_index]'),
-        Node("Task_report", "user", "Gửi báo cáo định kỳ", BODY, 7,
-             doc="Gửi báo cáo kết quả thực hiện nhiệm vụ được giao cho kỳ này, trước hạn.",
-             props={"due": 'period["due_at"]'}, form=REPORT_FORM),
-        Node("Timer_remind", "boundary", "Sắp đến hạn", BODY, 7, attached="Task_report", interrupting=False,
+        Node("Gateway_any_period", "xor", "Có kỳ báo cáo?", BODY, 4, default="Flow_Gateway_any_period_End_followup"),
+        Node("Service_start_periods", "service", "Mở các kỳ báo cáo", BODY, 5, dy=-50, service="start_periods",
+             result="periods"),
+        Node("Catch_periods_done", "catch", "Đã báo cáo đủ các kỳ", BODY, 6, dy=-50, message="periods_done"),
+        Node("End_followup", "end", "Hoàn thành nhiệm vụ", BODY, 7),
+    ],
+    _flows("Start_followup>Service_plan>Task_acknowledge>Service_acknowledge>Gateway_any_period",
+           'Gateway_any_period>[0 < plan["count"]|Có]Service_start_periods>Catch_periods_done>End_followup',
+           "Gateway_any_period>End_followup",
+           "Timer_ack_remind>Service_ack_remind>End_ack_remind"),
+)
+
+# ------------------------------------------------------------------ directive_period
+
+REPORT_PERIOD_FORM = REPORT_FORM + """- name: body_number
+  label: Số, ký hiệu báo cáo của cơ quan (ví dụ 12/BC-SGDĐT)
+  help: Số trong sổ văn bản đi của cơ quan; để trống nếu báo cáo chưa vào sổ.
+- name: body_date
+  label: Ngày báo cáo của cơ quan
+  type: date
+"""
+
+PERIOD = Model(
+    "directive_period", "Một kỳ báo cáo của cơ quan được giao", "Theo dõi một kỳ báo cáo",
+    [BODY, CLERK, LEADER],
+    [
+        Node("Start_period", "start", "Kỳ báo cáo", BODY, 0),
+        Node("Script_period", "script", "Kỳ báo cáo này", BODY, 1, script='period = item["period"]'),
+        Node("Gateway_open", "xor", "Đã đến kỳ?", BODY, 2, default="Flow_Gateway_open_Task_report"),
+        Node("Timer_open", "catch", "Đến kỳ báo cáo", BODY, 3, dy=-60, timer=("timeDate", 'period["open_at"]')),
+        Node("Task_report", "user", "Gửi báo cáo định kỳ", BODY, 4,
+             doc="Gửi báo cáo kết quả thực hiện nhiệm vụ được giao cho kỳ này, trước hạn; ghi số, ngày của "
+                 "báo cáo theo sổ văn bản đi của cơ quan.",
+             props={"due": 'period["due_at"]', "show": 'period["show"]'}, form=REPORT_PERIOD_FORM),
+        Node("Timer_remind", "boundary", "Sắp đến hạn", BODY, 4, attached="Task_report", interrupting=False,
              timer=("timeDate", 'period["remind_at"]')),
-        Node("Timer_chase", "boundary", "Quá hạn", BODY, 7, attached="Task_report",
+        Node("Timer_chase", "boundary", "Quá hạn", BODY, 4, attached="Task_report", interrupting=False,
              timer=("timeDate", 'period["chase_at"]')),
-        Node("Service_remind", "service", "Gửi công văn nhắc báo cáo", CLERK, 8, dy=-48, service="send_reminder",
-             result="reminder", params={"what": q("report")}),
-        Node("End_remind", "end", "Đã nhắc", CLERK, 9, dy=-48),
-        Node("Service_chase", "service", "Gửi công văn đôn đốc", CLERK, 8, dy=48, service="send_chasing",
-             result="chasing"),
-        Node("Task_report_late", "user", "Gửi báo cáo (đã bị đôn đốc)", BODY, 9, dy=40,
-             doc="Cơ quan đã bị đôn đốc: khẩn trương gửi báo cáo của kỳ này.",
-             props={"due": 'period["escalate_at"]'}, form=REPORT_FORM),
-        Node("Timer_escalate", "boundary", "Vẫn chưa báo cáo", BODY, 9, attached="Task_report_late",
+        Node("Timer_escalate", "boundary", "Vẫn chưa báo cáo", BODY, 4, attached="Task_report",
              timer=("timeDate", 'period["escalate_at"]')),
-        Node("Task_escalation", "user", "Xử lý cơ quan chậm báo cáo", LEADER, 10,
-             doc="Cơ quan được giao đã bị đôn đốc mà vẫn chưa báo cáo: cho ý kiến chỉ đạo xử lý.",
-             props={"body": 'item["issuer_code"]', "due": q("P2D")},
+        Node("Service_remind", "service", "Gửi công văn nhắc báo cáo", CLERK, 5, dy=-60, service="send_reminder",
+             result="reminder", params={"what": q("report")}),
+        Node("End_remind", "end", "Đã nhắc", CLERK, 6, dy=-60),
+        Node("Service_chase_draft", "service", "Dự thảo công văn đôn đốc", CLERK, 5, dy=40,
+             service="draft_chasing", result="chasing"),
+        Node("Gateway_auto_send", "xor", "Gửi tự động?", CLERK, 6, dy=40,
+             default="Flow_Gateway_auto_send_Task_review_chasing"),
+        Node("Task_review_chasing", "user", "Duyệt công văn đôn đốc", CLERK, 7, dy=70,
+             doc="Xem dự thảo công văn đôn đốc (bên trái), sửa nội dung nếu cần và chọn người ký; công văn "
+                 "được cấp số và gửi khi hoàn thành việc này. Nếu cơ quan đã báo cáo trong lúc chờ duyệt, "
+                 "công văn không được gửi.",
+             props={"body": 'item["issuer_code"]', "due": q("P1D"), "show": 'chasing["show"]'},
+             form="""
+- name: letter_text
+  label: Nội dung công văn đôn đốc
+  type: textarea
+  help: Để trống để gửi nội dung đã soạn sẵn (ở trên); mỗi dòng là một đoạn của công văn.
+""" + SIGNER_FIELD),
+        Node("Service_send_chasing", "service", "Cấp số, gửi công văn đôn đốc", CLERK, 8, dy=40,
+             service="send_chasing", result="chased"),
+        Node("End_chased", "end", "Đã đôn đốc", CLERK, 9, dy=40),
+        Node("Service_escalate", "service", "Báo cáo lãnh đạo cơ quan chậm báo cáo", LEADER, 5,
+             service="mark_escalated", result="escalation_info"),
+        Node("Task_escalation", "user", "Xử lý cơ quan chậm báo cáo", LEADER, 6,
+             doc="Cơ quan được giao đã bị đôn đốc mà vẫn chưa báo cáo (cơ quan, kỳ, hạn và số ngày chậm ở trên; "
+                 "công văn đôn đốc trong hồ sơ chỉ thị): cho ý kiến chỉ đạo xử lý.",
+             props={"body": 'item["issuer_code"]', "due": q("P2D"), "show": 'escalation_info["show"]'},
              form="""
 - name: instruction
   label: Ý kiến chỉ đạo
   type: textarea
   required: true
 """),
-        Node("Service_escalation", "service", "Ghi nhận ý kiến chỉ đạo", LEADER, 11, service="record_comment",
+        Node("Service_escalation", "service", "Ghi nhận ý kiến chỉ đạo", LEADER, 7, service="record_comment",
              result="escalation", params={"stage": q("following_up"), "text": "instruction"}),
-        Node("Task_report_after", "user", "Gửi báo cáo theo chỉ đạo", BODY, 12,
+        Node("Task_report_after", "user", "Gửi báo cáo theo chỉ đạo", BODY, 8, dy=60,
              doc="Thực hiện ý kiến chỉ đạo của lãnh đạo và gửi ngay báo cáo của kỳ này.",
-             form=REPORT_FORM),
-        Node("Service_record_report", "service", "Ghi nhận báo cáo", BODY, 13, dy=-40, service="record_report",
+             props={"show": 'period["show"]'}, form=REPORT_PERIOD_FORM),
+        Node("Service_record_report", "service", "Ghi nhận báo cáo", BODY, 9, service="record_report",
              result="report"),
-        Node("Script_next_period", "script", "Kỳ tiếp theo", BODY, 14, dy=-40,
-             script="period_index = period_index + 1"),
-        Node("End_followup", "end", "Hoàn thành nhiệm vụ", BODY, 15),
+        Node("End_period", "end", "Đã báo cáo", BODY, 10),
     ],
-    _flows("Start_followup>Service_plan>Script_first_period>Task_acknowledge>Service_acknowledge>Gateway_more",
-           "Gateway_more>[period_index < plan[\"count\"]|Còn kỳ]Script_period>Task_report>Service_record_report"
-           ">Script_next_period>Gateway_more",
-           "Gateway_more>End_followup",
-           "Timer_ack_remind>Service_ack_remind>End_ack_remind",
+    _flows("Start_period>Script_period>Gateway_open",
+           'Gateway_open>[item["wait"]|Chưa đến kỳ]Timer_open>Task_report',
+           "Gateway_open>Task_report>Service_record_report>End_period",
            "Timer_remind>Service_remind>End_remind",
-           "Timer_chase>Service_chase>Task_report_late>Service_record_report",
-           "Timer_escalate>Task_escalation>Service_escalation>Task_report_after>Service_record_report"),
+           'Timer_chase>Service_chase_draft>Gateway_auto_send>[chasing["auto"]|Tự động]Service_send_chasing>End_chased',
+           "Gateway_auto_send>Task_review_chasing>Service_send_chasing",
+           "Timer_escalate>Service_escalate>Task_escalation>Service_escalation>Task_report_after>Service_record_report"),
+    lane_heights={CLERK: 260},
 )
 
 # ------------------------------------------------------------------ directive_life
@@ -489,4 +535,4 @@ LIFE = Model(
     lane_heights={LEADER: 300},
 )
 
-MODELS = (INTAKE, LIFE, CONSULTATION, FOLLOWUP)
+MODELS = (INTAKE, LIFE, CONSULTATION, FOLLOWUP, PERIOD)

@@ -5,7 +5,8 @@ imported, then every role acts in turn through the engine's public task API whil
 moved instead of waiting: consultation with one silent department, a return for revision, both
 sign-off routes, issuance, distribution, acknowledgements (one late), periodic reports (one body
 late: reminder → chasing letter → escalation to the leader), aggregation, close-out and archive.
-Every stored document is copied into the output directory.
+Every stored document is copied into the output directory, with each directive's follow-up board as
+`theo-doi.xlsx` (one row per assigned body, one column per period, the status words in the cells).
 """
 from __future__ import annotations
 
@@ -23,11 +24,13 @@ from ..kernel.resources import workflows_dir
 from ..model.directive import Signature
 from ..model.loader import load_directive_file
 from .drafting import respond
+from .export import board_workbook
 from .issuers import signer_key
 from .life import import_directive, national_only, update_draft
 from .reference import load_reference_data
 from .store import list_comments
 
+BOARD_FILE = "theo-doi.xlsx"  # per directive: the follow-up board (engine/directives/export.py)
 CANTHO = "cantho-2022-ct-tu.yaml"  # seed descriptions in workflows/directives/
 LANGSON = "langson-2024-ct-ubnd.yaml"
 
@@ -114,7 +117,18 @@ def local_to_utc_end(day) -> datetime:
     return end_of_day(day) + timedelta(minutes=1)
 
 
-def run_followup(desk: Desk, rec: Recorder, label: str, issuer: str, late_body: str | None) -> None:
+def _next_open_due(desk: Desk, did: int) -> datetime | None:
+    """The earliest due moment of the directive's periods still open (None when none is)."""
+    from sqlalchemy import func, select
+
+    from .tracking import OPEN, FollowupPeriod
+
+    with desk.engine.db.session() as s:
+        return s.scalar(select(func.min(FollowupPeriod.due_at)).where(FollowupPeriod.directive_id == did,
+                                                                     FollowupPeriod.state == OPEN))
+
+
+def run_followup(desk: Desk, rec: Recorder, label: str, issuer: str, late_body: str | None, did: int) -> None:
     """Bodies acknowledge (the late one after a reminder) and report period by period; the late
     body misses its first report: reminder, chasing letter, escalation to the leader, then reports."""
     bodies = _assigned_bodies(desk, issuer)
@@ -131,7 +145,11 @@ def run_followup(desk: Desk, rec: Recorder, label: str, issuer: str, late_body: 
     while True:
         open_reports = [(b, t) for b in bodies for t in desk.tasks("body_officer", b, "Task_report")]
         if not open_reports:
-            break
+            upcoming = _next_open_due(desk, did)  # the next period opens when the previous one falls due
+            if upcoming is None:
+                break
+            desk.move_to(upcoming - timedelta(days=2))
+            continue
         due = min(t.due_at for _, t in open_reports)
         desk.move_to(due - timedelta(days=2))
         late_now = None
@@ -149,7 +167,9 @@ def run_followup(desk: Desk, rec: Recorder, label: str, issuer: str, late_body: 
             desk.move_to(due - timedelta(hours=12))
             rec.row(label, "7. Theo dõi", f"Nhắc {late_now} báo cáo (hẹn giờ)", "scheduler")
             desk.move_to(due + timedelta(days=1, minutes=1))
-            rec.row(label, "7. Theo dõi", f"Công văn đôn đốc {late_now} (quá hạn)", "scheduler")
+            rec.row(label, "7. Theo dõi", f"Công văn đôn đốc {late_now} (quá hạn): dự thảo chờ duyệt", "scheduler")
+            desk.do("clerk", issuer, "Task_review_chasing", {"letter_text": "", "signer": ""})
+            rec.row(label, "7. Theo dõi", f"Chuyên viên duyệt, cấp số, gửi công văn đôn đốc {late_now}", "clerk")
             desk.move_to(due + timedelta(days=4, minutes=2))
             rec.row(label, "7. Theo dõi", f"Báo cáo lãnh đạo: {late_now} vẫn chưa báo cáo", "scheduler")
             desk.do("leader", issuer, "Task_escalation",
@@ -241,7 +261,7 @@ def life_of(desk: Desk, rec: Recorder, path: Path, label: str, *, route: str, co
     rec.row(label, "4. Ký", "Ký ban hành", "leader")
     desk.do("records_clerk", issuer, "Task_issue", {"issued_on": local_date(desk.clock.now()).isoformat()})
     rec.row(label, "5. Ban hành", "Cấp số, đăng ký, phát hành; giao nhiệm vụ", "records_clerk")
-    run_followup(desk, rec, label, issuer, late_body)
+    run_followup(desk, rec, label, issuer, late_body, did)
     rec.row(label, "7. Theo dõi", "Tổng hợp báo cáo các cơ quan", "clerk")
     desk.do("clerk", issuer, "Task_closeout_draft", {"summary": "Các cơ quan đã hoàn thành nhiệm vụ được giao."})
     desk.do("leader", issuer, "Task_closeout_approve", approve)
@@ -267,10 +287,10 @@ def run_demo(engine: Any, clock: FrozenClock, out_dir: Path) -> list[StageRow]:
             engine.accounts.create_user(person(role, body).username, name, "chithi-demo", [role], body)
     desk, rec = Desk(engine, clock), Recorder(engine, clock)
     seeds = workflows_dir() / "directives"
-    life_of(desk, rec, seeds / CANTHO, "Cần Thơ 2022 (Đảng)", route="party", consult=None, return_at="sign",
+    cantho = life_of(desk, rec, seeds / CANTHO, "Cần Thơ 2022 (Đảng)", route="party", consult=None, return_at="sign",
             signer=Signature("T/M BAN THƯỜNG VỤ", "PHÓ BÍ THƯ", "Phạm Văn Hiếu"), late_body=None)
     desk.move_to(datetime(2024, 5, 20, 1, 0, tzinfo=UTC))
-    life_of(desk, rec, seeds / LANGSON, "Lạng Sơn 2024 (Nhà nước)", route="state", consult="LS.CA,LS.SYT",
+    langson = life_of(desk, rec, seeds / LANGSON, "Lạng Sơn 2024 (Nhà nước)", route="state", consult="LS.CA,LS.SYT",
             return_at="office", signer=Signature(None, "CHỦ TỊCH", "Hồ Tiến Thiệu"),
             late_body="LS.SYT", intake="LS.SGDDT")
     with engine.db.session() as s:
@@ -278,6 +298,10 @@ def run_demo(engine: Any, clock: FrozenClock, out_dir: Path) -> list[StageRow]:
             folder = out_dir / f"chi-thi-{doc.directive_id or 0:03d}"
             folder.mkdir(exist_ok=True)
             (folder / f"{doc.id:03d}-{doc.filename}").write_bytes(DocumentStore().content(s, doc.id))
+        for did in (cantho, langson):  # the follow-up board as offices send it upward
+            folder = out_dir / f"chi-thi-{did:03d}"
+            folder.mkdir(exist_ok=True)
+            (folder / BOARD_FILE).write_bytes(board_workbook(s, did, clock.now()).content)
     return rec.rows
 
 

@@ -9,6 +9,7 @@ fix, with what was typed kept on the page — never an instance left in the erro
 - Tiếp thu, giải trình (`Task_absorb`): every comment received is taken in or explained.
 - Review and sign-off: approving re-checks the directory; the signer is one of the issuer's.
 - Issuance (`Task_issue`): every body exists on the issue date.
+- Reviewing a chasing letter (`directive_period` `Task_review_chasing`): the signer is one of the issuer's.
 """
 from __future__ import annotations
 
@@ -124,6 +125,18 @@ def _approve(check: FormCheck, today: date) -> dict | None:
     return values
 
 
+def _chasing_signer(check: FormCheck) -> dict:
+    """A chasing letter is signed by one of the issuer's signers (the directive's signer by default)."""
+    _did, d = _directive(check)
+    values = dict(check.values)
+    offered = {c.key for c in issuer_profile(check.session, d.issuer_code).signers} | {signer_key(d.signature)}
+    if not values.get("signer"):
+        values["signer"] = signer_key(d.signature)
+    elif values["signer"] not in offered:
+        raise FormError([FieldProblem("signer", "chọn người ký trong danh sách người ký của cơ quan ban hành")])
+    return values
+
+
 def _issue(check: FormCheck, today: date) -> None:
     _did, d = _directive(check)
     on = date.fromisoformat(check.values["issued_on"])
@@ -138,6 +151,8 @@ def check_directive_forms(check: FormCheck) -> dict | None:
     key = (check.process_id, check.element_id)
     if key == ("directive_intake", "Task_assign") and "lead_unit" in check.values:
         return _assign(check, today)
+    if key == ("directive_period", "Task_review_chasing"):
+        return _chasing_signer(check)
     if check.process_id != "directive_life":
         return None
     if check.element_id == "Task_draft" and "consult_deadline" in check.values:

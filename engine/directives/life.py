@@ -38,7 +38,8 @@ from .store import DirectiveRow, assignments_of, create_directive, directive_ref
 NATIONAL_FIELDS = ("number", "symbol", "issuer", "date")
 NATIONAL_KEYS = {"sender": "issuer", "sender_code": "issuer_code", "document_date": "date"}  # intake field → key
 RECEIVER_FIELDS = ("issuer_code", "issuer_name", "issuer_symbol", "place")
-PROCESSES = ("directive_life", "directive_intake", "directive_consultation", "directive_followup")
+PROCESSES = ("directive_life", "directive_intake", "directive_consultation", "directive_followup",
+             "directive_period")
 
 
 def _parse(source: Path | str | dict, fmt: str | None) -> Any:

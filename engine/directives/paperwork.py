@@ -3,13 +3,14 @@ with engine.documents and storing with DocumentStore (linked to directive, insta
 register entry). Letters (transmittal, reminder, chasing) get their own công văn number."""
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
 
-from ..directory.models import Body
+from ..directory.models import Body, head_title
 from ..documents import DocumentStore
 from ..documents.kinds import file_name
 from ..kernel.calendar import local_date
@@ -17,7 +18,7 @@ from ..kernel.errors import NotFound
 from ..kernel.models import User
 from ..kernel.services import StepContext
 from ..model.codec import directive_from_dict
-from ..model.directive import TYPE_NAMES, Directive, Instrument, Side
+from ..model.directive import TYPE_NAMES, Directive, Instrument, Side, Signature
 from ..registers import issue_number, load_party_terms, outgoing_page
 from ..registers.models import IncomingEntry, OutgoingEntry, PartyTerm
 from .store import DIRECTIVE, RESPONSE_KINDS, DirectiveRow, get_directive, list_comments
@@ -71,13 +72,15 @@ def _due_date(iso: str) -> date:
     return local_date(datetime.fromisoformat(iso))
 
 
-def _letter_number(call: StepContext, did: int, d: Directive, kind: str, addressee: str) -> OutgoingEntry:
+def _letter_number(call: StepContext, did: int, d: Directive, kind: str, addressee: str,
+                   signature: Signature | None = None) -> OutgoingEntry:
     """A công văn number of the issuer for a letter about the directive (registered as outgoing)."""
     if d.side is Side.PARTY:
         ensure_party_terms(call.session, d.issuer_code)
     subject = f"V/v {NUMBERED_LETTERS[kind]} ({addressee})"
     return issue_number(call.session, issuer_code=d.issuer_code, instrument=Instrument.CONG_VAN, side=d.side,
-                        on=local_date(call.now), subject=subject, signer=d.signature.name or "—", directive_id=did,
+                        on=local_date(call.now), subject=subject,
+                        signer=(signature or d.signature).name or "—", directive_id=did,
                         actor=call.actor, recipients=[addressee], issuer_symbol=d.issuer_symbol,
                         drafting_unit=d.drafting_unit, now=call.now)
 
@@ -206,11 +209,15 @@ def _consultation_extras(call: StepContext, did: int, row: Any, d: Directive, op
     return {"rows": rows, "issued_on": local_date(call.now)}, None
 
 
-def _letter_extras(call: StepContext, did: int, d: Directive, kind: str) -> tuple[dict[str, Any], OutgoingEntry, str]:
+def _letter_extras(call: StepContext, did: int, d: Directive, kind: str,
+                   signature: Signature | None = None) -> tuple[dict[str, Any], OutgoingEntry, str]:
     item = call.data.get("item") or {}
     addressee = item.get("body_name") or "Các cơ quan, đơn vị"
-    entry = _letter_number(call, did, d, kind, addressee)
-    return {"number": entry.number, "issued_on": entry.issued_on}, entry, addressee
+    entry = _letter_number(call, did, d, kind, addressee, signature)
+    extra: dict[str, Any] = {"number": entry.number, "issued_on": entry.issued_on}
+    if signature is not None:
+        extra["signature"] = signature
+    return extra, entry, addressee
 
 
 def _transmittal_extras(call: StepContext, did: int, row: Any, d: Directive, opts: dict) -> Extras:
@@ -230,40 +237,78 @@ def _reminder_extras(call: StepContext, did: int, row: Any, d: Directive, opts: 
     return extra, entry.id
 
 
-def _chasing_extras(call: StepContext, did: int, row: Any, d: Directive, opts: dict) -> Extras:
-    extra, entry, addressee = _letter_extras(call, did, d, "chasing_letter")
+def chasing_facts(call: StepContext, addressee: str) -> dict[str, Any]:
+    """What a công văn đôn đốc of the running period says: whom, which report, due, days late, new due."""
     period = call.data["period"]
     due = _due_date(period["due_at"])
-    extra.update(addressee=addressee, report_name=REPORT_NAME, period=period["label"], due_date=due,
-                 days_late=max(1, (local_date(call.now) - due).days),
-                 new_due_date=_due_date(period["escalate_at"]))
+    return {"addressee": addressee, "report_name": REPORT_NAME, "period": period["label"], "due_date": due,
+            "days_late": max(1, (local_date(call.now) - due).days), "new_due_date": _due_date(period["escalate_at"])}
+
+
+def _chasing_extras(call: StepContext, did: int, row: Any, d: Directive, opts: dict) -> Extras:
+    extra, entry, addressee = _letter_extras(call, did, d, "chasing_letter", opts.get("signature"))
+    extra.update(chasing_facts(call, addressee))
+    if opts.get("text"):  # the text the drafter reviewed
+        extra["paragraphs"] = [p.strip() for p in str(opts["text"]).splitlines() if p.strip()]
     return extra, entry.id
+
+
+BODY_NUMBER = re.compile(r"^\s*(\d+)\s*(?:/\s*[A-ZĐ]+\s*-\s*(.+?))?\s*$", re.IGNORECASE)
+
+
+def body_number_parts(text: str | None) -> tuple[int | None, str | None]:
+    """(number, symbol) of a body's own report number: "12" → (12, None); "12/BC-SGDĐT" → (12, "SGDĐT")."""
+    found = BODY_NUMBER.match(text or "")
+    if not found:
+        return None, None
+    return int(found.group(1)), (found.group(2) or "").strip().upper() or None
 
 
 def _body_report_extras(call: StepContext, did: int, row: Any, d: Directive, opts: dict) -> Extras:
     data, today = call.data, local_date(call.now)
     item, period = data["item"], data["period"]
-    return {"body_name": item["body_name"].upper(), "body_symbol": _body_symbol(call, item["body_code"]),
-            "parent_name": "", "period": period["label"], "issued_on": today,
+    number, symbol = body_number_parts(data.get("body_number"))
+    body_date = data.get("body_date")
+    dated = date.fromisoformat(body_date) if isinstance(body_date, str) and body_date else today
+    count = item.get("count") or len((data.get("plan") or {}).get("periods") or []) or "?"
+    return {"body_name": item["body_name"].upper(), "body_symbol": symbol or _body_symbol(call, item["body_code"]),
+            "parent_name": "", "period": period["label"], "issued_on": dated, "number": number,
             "paragraphs": [p for p in str(data.get("content") or "").splitlines() if p.strip()],
-            "figures": [{"label": "Kỳ báo cáo", "value": f"{int(period['index']) + 1}/{len(data['plan']['periods'])}"},
+            "figures": [{"label": "Kỳ báo cáo", "value": f"{int(period['index']) + 1}/{count}"},
                         {"label": "Hạn gửi báo cáo", "value": f"{_due_date(period['due_at']):%d/%m/%Y}"},
                         {"label": "Ngày gửi", "value": f"{today:%d/%m/%Y}"}],
-            "signature": {"authority": None, "title": "THỦ TRƯỞNG CƠ QUAN",
-                          "name": person_name(call, call.actor)}}, None
+            "signature": body_head(call.session, item["body_code"])}, None
+
+
+def body_head(session, code: str) -> dict[str, Any]:
+    """The signature block of a body's report: its head as the directory names them (engine/directory),
+    else the title its kind gives (Giám đốc Sở, Trưởng ban…) without a name."""
+    body = session.get(Body, code)
+    title = head_title(body.kind if body is not None else "")
+    name = (body.head_name if body is not None else None) or ""
+    return {"authority": None, "title": ((body.head_title if body is not None else None) or title).upper(),
+            "name": name}
 
 
 def _consolidated_extras(call: StepContext, did: int, row: Any, d: Directive, opts: dict) -> Extras:
     today = local_date(call.now)
     return {"rows": opts["rows"], "issued_on": today,
             "paragraphs": [f"Tổng hợp báo cáo của các cơ quan, đơn vị được giao nhiệm vụ đến ngày "
-                           f"{today:%d/%m/%Y}."]}, None
+                           f"{today:%d/%m/%Y}.", _figures(call, did)]}, None
+
+
+def _figures(call: StepContext, did: int) -> str:
+    from .tracking import directive_rates, rates_sentence
+
+    return rates_sentence(directive_rates(call.session, did, call.now))
 
 
 def _closeout_extras(call: StepContext, did: int, row: Any, d: Directive, opts: dict) -> Extras:
-    agg = call.data.get("aggregate") or {}
-    return {"rows": agg.get("rows", []), "issued_on": local_date(call.now),
-            "paragraphs": [p for p in str(call.data.get("summary") or "").splitlines() if p.strip()]}, None
+    from .followup import report_rows  # the live facts at this moment, not the consolidated report's copy
+
+    return {"rows": report_rows(call.session, did, call.now), "issued_on": local_date(call.now),
+            "paragraphs": [p for p in str(call.data.get("summary") or "").splitlines() if p.strip()]
+            + [_figures(call, did)]}, None
 
 
 # What a step of the directive's life gives each kind of engine/documents/kinds.py (one entry per kind).

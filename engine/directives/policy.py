@@ -35,7 +35,7 @@ from ..kernel.models import ProcessInstance
 from .store import DIRECTIVE, AssignmentRow, DirectiveRow, assignments_of
 
 FULL, ASSIGNED, CONSULTED, NONE = "full", "assigned", "consulted", "none"
-FOLLOWUP, CONSULTATION = "directive_followup", "directive_consultation"
+FOLLOWUP, PERIOD, CONSULTATION = "directive_followup", "directive_period", "directive_consultation"
 DRAFT_KINDS = frozenset(k for k, spec in kinds.KINDS.items() if spec.audience == kinds.DRAFT)
 IMPORT_ROLES = frozenset({"clerk", "records_clerk", "unit_head"})
 
@@ -130,8 +130,8 @@ def reader_scope(session: Session, row: DirectiveRow, actor: Actor | None) -> Sc
         select(ProcessInstance.id, ProcessInstance.process_id, ProcessInstance.created_at)
         .where(ProcessInstance.ref_type == DIRECTIVE, ProcessInstance.ref_id == row.id,
                ProcessInstance.body_code == code,
-               ProcessInstance.process_id.in_((FOLLOWUP, CONSULTATION)))).all()
-    followups = frozenset({i.id for i in instances if i.process_id == FOLLOWUP}
+               ProcessInstance.process_id.in_((FOLLOWUP, PERIOD, CONSULTATION)))).all()
+    followups = frozenset({i.id for i in instances if i.process_id in (FOLLOWUP, PERIOD)}
                           | {a.followup_instance_id for a in own if a.followup_instance_id})
     consult_starts = [i.created_at for i in instances if i.process_id == CONSULTATION]
     first_draft = 0

@@ -547,6 +547,18 @@ def statuses_at(session: Session, directive_id: int, now: datetime,
     return {(a, i): s for a, i, s in session.execute(q)}
 
 
+def percent(rate: float | None) -> str:
+    """A rate as offices print it: "83,3%" ("—" when there is nothing to divide)."""
+    return "—" if rate is None else f"{rate * 100:.1f}%".replace(".", ",")
+
+
+def rates_sentence(rates: Rates) -> str:
+    """The figures of a board in one sentence (the consolidated and close-out reports print it)."""
+    return (f"Tổng số {rates.total} kỳ báo cáo: {rates.on_time} hoàn thành đúng hạn, {rates.late} hoàn thành trễ hạn, "
+            f"{rates.overdue} chưa hoàn thành – quá hạn, {rates.in_time + rates.due_soon} chưa hoàn thành – trong "
+            f"hạn; tỷ lệ đúng hạn {percent(rates.on_time_rate)}, tỷ lệ hoàn thành {percent(rates.completion_rate)}.")
+
+
 def directive_rates(session: Session, directive_id: int, now: datetime) -> Rates:
     """The directive's counts and rates (one query)."""
     rows = rates_by(session, now, by="directive", directive_id=directive_id)
@@ -556,4 +568,4 @@ def directive_rates(session: Session, directive_id: int, now: datetime) -> Rates
 __all__ = ["FollowupPeriod", "STATUSES", "STATUS_WORDS", "Rates", "Board", "BoardRow", "Cell", "Column", "board",
            "rates_by", "overdue_bodies", "periods_of_body", "plan_periods", "record_submission", "record_letter",
            "record_escalation", "cancel_open", "status_expr", "late_days_expr", "soon_days", "statuses_at",
-           "directive_rates"]
+           "directive_rates", "percent", "rates_sentence"]

@@ -27,6 +27,8 @@ class Body(Base):
     successors: Mapped[list] = mapped_column(JSON, default=list)  # [{"code": …, "functions": …}]
     note: Mapped[str | None] = mapped_column(Text)
     search_key: Mapped[str] = mapped_column(Text, default="")  # folded names, accent/case-free
+    head_title: Mapped[str | None] = mapped_column(String(100))  # who signs for it: "Giám đốc" (else by kind)
+    head_name: Mapped[str | None] = mapped_column(String(200))  # the head's name, when the directory knows it
 
     def valid_on(self, on: date) -> bool:
         """True when the body exists on `on`."""
@@ -37,6 +39,21 @@ class Body(Base):
     @property
     def is_group(self) -> bool:
         return self.kind == "group"
+
+
+HEAD_TITLES = {  # the title of a body's head by its kind, when the directory names none
+    "department": "Giám đốc", "police": "Giám đốc", "enterprise": "Giám đốc", "inspectorate": "Chánh Thanh tra",
+    "ministry": "Bộ trưởng", "province_people_committee": "Chủ tịch", "people_council": "Chủ tịch",
+    "mass_organisation": "Chủ tịch", "party_board": "Trưởng ban", "party_central_board": "Trưởng ban",
+    "province_party_committee": "Bí thư", "party_standing_committee": "Bí thư", "party_caucus": "Bí thư",
+    "office": "Chánh Văn phòng", "party_office": "Chánh Văn phòng", "party_central_office": "Chánh Văn phòng",
+    "press": "Tổng Biên tập",
+}
+
+
+def head_title(kind: str) -> str:
+    """The title of the head of a body of `kind` ("Thủ trưởng cơ quan" when the kind names none)."""
+    return HEAD_TITLES.get(kind, "Thủ trưởng cơ quan")
 
 
 class BodyVersion(Base):

@@ -86,6 +86,8 @@ def _row_values(entry: dict, index: int) -> dict:
         "valid_to": _date(entry.get("valid_to")),
         "successors": [dict(s) for s in entry.get("successors") or []],
         "note": entry.get("note"),
+        "head_title": entry.get("head_title"),
+        "head_name": entry.get("head_name"),
     }
     values["search_key"] = _search_key(entry["code"], values["name"], values["short_names"])
     return values

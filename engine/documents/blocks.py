@@ -20,7 +20,7 @@ RECIPIENT_LABEL_SIZE = 12
 RECIPIENT_SIZE = 11
 SIGNATURE_SIZE = 14
 SIGNATURE_SPACE_LINES = 4
-STATUS_LABELS = {"on_time": "Đúng hạn", "late": "Chậm hạn", "missing": "Chưa báo cáo"}
+STATUS_LABELS = {"on_time": "Đúng hạn", "late": "Chậm hạn", "overdue": "Có kỳ quá hạn", "missing": "Chưa báo cáo"}
 
 
 def write_block(name: str, marker: Paragraph, value: Any, side: str) -> None:

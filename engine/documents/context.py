@@ -284,12 +284,14 @@ def body_report(d: Directive, extra: dict) -> DocumentContext:
 def _rows_report(d: Directive, extra: dict, closeout: bool) -> DocumentContext:
     rows = list(extra.get("rows", []))
     period = extra.get("period", "")
-    counts = {s: sum(1 for r in rows if r.get("status") == s) for s in ("on_time", "late", "missing")}
+    counts = {s: sum(1 for r in rows if r.get("status") == s) for s in ("on_time", "late", "overdue", "missing")}
     word = "Tổng kết" if closeout else "Tổng hợp kết quả"
     subject = f"{word} thực hiện {_about(d)}" + (f" ({period})" if period else "")
     ctx = _named(d, extra, "BÁO CÁO", "BC", subject)
     summary = (f"Tổng số {len(rows)} cơ quan, đơn vị được giao nhiệm vụ: {counts['on_time']} báo cáo "
-               f"đúng hạn, {counts['late']} báo cáo chậm hạn, {counts['missing']} chưa báo cáo.")
+               f"đúng hạn, {counts['late']} báo cáo chậm hạn, "
+               + (f"{counts['overdue']} có kỳ báo cáo quá hạn, " if counts["overdue"] else "")
+               + f"{counts['missing']} chưa báo cáo.")
     ctx["body"] = [{"text": t} for t in extra.get("paragraphs", [])] + [{"text": summary}]
     ctx["report_rows"] = rows
     return ctx

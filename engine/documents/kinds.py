@@ -25,7 +25,8 @@ Block keys and their data:
 * ``signature``: dict {authority, title, name}.
 * ``opinions``: list of dicts {name, role, opinion} (submission slip).
 * ``figures``: list of dicts {label, value} (a body's report).
-* ``report_rows``: list of dicts {body, status, summary}; status is "on_time", "late" or "missing".
+* ``report_rows``: list of dicts {body, status, summary}; status is "on_time", "late", "overdue" (some
+  period overdue) or "missing" (nothing reported although reports are due).
 * ``register_rows``: list of dicts, the contents of NĐ 30/2020 Phụ lục IV.I {number_symbol, date,
   type_subject, signer, recipients, archive_holder, copies, dispatched_on, received_by, note}.
 * ``incoming_rows``: Phụ lục IV.VI {received_on, arrival_number, sender, number_symbol, document_date,

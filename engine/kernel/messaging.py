@@ -6,13 +6,14 @@ from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from . import humantasks
 from .errors import NotFound
 from .instances import Instances, Mutation
 from .models import ChildGroup, MessageSubscription, ProcessInstance
-from .status import RUNNING
+from .status import RUNNING, InstanceStatus, move_status
 
 
 class Messages:
@@ -79,6 +80,31 @@ class Messages:
         """Ids of the parent's child instances that have not finished."""
         return list(s.scalars(select(ProcessInstance.id).where(ProcessInstance.parent_id == parent_id,
                                                                ProcessInstance.status == RUNNING)))
+
+    def end_children(self, s: Session, parent_id: int, reason: str, actor: str = "system") -> list[int]:
+        """Terminate every unfinished descendant of the parent (children, their children…): open
+        tasks cancelled, timers cleared, message subscriptions dropped, the reason journaled. Ended
+        children do not count as completed, so no done message follows. Returns their ids."""
+        unfinished = (InstanceStatus.RUNNING.value, InstanceStatus.ERROR.value, InstanceStatus.SUSPENDED.value)
+        now = self.journal.clock.now()
+        ended: list[int] = []
+        parents = [parent_id]
+        while parents:
+            rows = list(s.scalars(select(ProcessInstance).where(ProcessInstance.parent_id.in_(parents))
+                                  .order_by(ProcessInstance.id)))
+            parents = [r.id for r in rows]
+            for row in rows:
+                if row.status not in unfinished:
+                    continue
+                move_status(row, InstanceStatus(row.status), InstanceStatus.TERMINATED)
+                humantasks.cancel_open(s, row.id, now)
+                row.next_timer_at, row.updated_at = None, now
+                s.execute(delete(MessageSubscription).where(MessageSubscription.instance_id == row.id))
+                self.journal.record(s, actor, "instance_terminated", row.id, {"reason": reason})
+                self.instances.forget_cached(row.id)
+                ended.append(row.id)
+        s.flush()
+        return ended
 
     def _child_finished(self, s: Session, child: ProcessInstance) -> None:
         if child.parent_id is None or not child.child_group:

@@ -42,6 +42,8 @@ class ChildPort(Protocol):
 
     def running_children(self, s: Session, parent_id: int) -> list[int]: ...
 
+    def end_children(self, s: Session, parent_id: int, reason: str, actor: str = "system") -> list[int]: ...
+
 
 @dataclass
 class StepContext:
@@ -108,6 +110,11 @@ class StepContext:
     def running_children(self) -> list[int]:
         """Ids of this instance's child instances that have not finished."""
         return self._children.running_children(self.session, self._instance.id)
+
+    def end_children(self, reason: str) -> list[int]:
+        """Terminate every unfinished descendant of this instance (tasks cancelled, timers cleared),
+        with `reason` in the journal; returns their ids."""
+        return self._children.end_children(self.session, self._instance.id, reason, self.actor)
 
 
 ServiceFn = Callable[[StepContext, dict[str, Any]], Any]

@@ -46,6 +46,11 @@ def assignment_to_dict(a: Assignment) -> dict:
     return _plain(a)
 
 
+def cycle_to_dict(cycle: ReportingCycle | None) -> dict | None:
+    """A reporting cycle as a JSON-ready dict (None stays None)."""
+    return None if cycle is None else _plain(cycle)
+
+
 def cycle_from_dict(data: dict | None) -> ReportingCycle | None:
     """A reporting cycle from its dict form (None stays None)."""
     return _cycle(data)

@@ -8,12 +8,13 @@ last one cut at `until`), then the final report. A monthly cycle from 15/5 gives
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from ..kernel.calendar import end_of_day
 from .directive import ReportingCycle
 
+REPLAN_ONCE_DAYS = 30  # a final-only cycle re-planned at issuance is due this many days later
 MAX_PERIODS = 1_000  # about 20 years of weekly reports; the description format refuses more
 
 
@@ -77,3 +78,23 @@ def report_periods(cycle: ReportingCycle | None) -> list[ReportPeriod]:
         first = cycle.start or cycle.final_due
         periods.append(ReportPeriod(len(periods), first, cycle.final_due, end_of_day(cycle.final_due), True))
     return periods
+
+
+def replanned(cycle: ReportingCycle | None, today: date) -> ReportingCycle | None:
+    """The cycle moved to begin on `today` when its first report would already be due before then
+    (a directive issued after the dates it was written for); else the cycle unchanged.
+
+    Every date moves by the same number of days, so the periods keep their length and number; a
+    cycle with only a final report gets `REPLAN_ONCE_DAYS` from today."""
+    periods = report_periods(cycle)
+    if cycle is None or not periods or periods[0].end >= today:
+        return cycle
+    if cycle.start is None:
+        shift = today + timedelta(days=REPLAN_ONCE_DAYS) - (cycle.final_due or today)
+    else:
+        shift = today - cycle.start
+
+    def moved(day: date | None) -> date | None:
+        return None if day is None else day + shift
+
+    return replace(cycle, start=moved(cycle.start), until=moved(cycle.until), final_due=moved(cycle.final_due))

@@ -123,13 +123,15 @@ def _readable(engine, actor, docs) -> set[int]:
     return ids
 
 
-def _by(docs, kind, instance_id=None) -> set[int]:
-    return {d.id for d in docs if d.kind == kind and (instance_id is None or d.instance_id == instance_id)}
+def _by(docs, kind, runs=None) -> set[int]:
+    return {d.id for d in docs if d.kind == kind and (runs is None or d.instance_id in runs)}
 
 
-def _followup_of(engine, directive_id, body):
-    return next(a["followup_instance_id"] for a in directive_summary(engine, directive_id)["assignments"]
-                if a["body_code"] == body)
+def _followup_of(engine, directive_id, body) -> set[int]:
+    """The body's follow-up instance and its period instances (its letters and reports live there)."""
+    run = next(a["followup_instance_id"] for a in directive_summary(engine, directive_id)["assignments"]
+               if a["body_code"] == body)
+    return {run} | {i.id for i in engine.list_instances(parent_id=run)}
 
 
 def test_an_assigned_body_reads_the_issued_directive_its_letters_and_reports_only(engine, clock):
@@ -144,7 +146,8 @@ def test_an_assigned_body_reads_the_issued_directive_its_letters_and_reports_onl
     desk.do("body_officer", "LS.SYT", "Task_acknowledge")
     desk.move_to(DUE_1 - timedelta(days=2))
     desk.do("body_officer", "LS.CA", "Task_report", {"content": "Công an tỉnh đã triển khai."})
-    desk.move_to(DUE_1 + timedelta(days=1, minutes=1))  # LS.SYT overdue: chasing letter
+    desk.move_to(DUE_1 + timedelta(days=1, minutes=1))  # LS.SYT overdue: chasing letter, once reviewed
+    desk.do("clerk", ISSUER_LS, "Task_review_chasing", {"letter_text": "", "signer": ""})
     desk.move_to(DEADLINE + timedelta(minutes=1))  # the parent aggregates: consolidated report
     docs = documents(engine, did)
     ca_run, syt_run = _followup_of(engine, did, "LS.CA"), _followup_of(engine, did, "LS.SYT")
@@ -154,8 +157,8 @@ def test_an_assigned_body_reads_the_issued_directive_its_letters_and_reports_onl
     assert len(issued) == 2 and ca_reports and _by(docs, "chasing_letter", syt_run)
     assert _by(docs, "consolidated_report") and _by(docs, "submission_slip") and _by(docs, "register_page")
 
-    ca_own = {d.id for d in docs if d.instance_id == ca_run}  # its reports and the letters sent to it
-    syt_own = {d.id for d in docs if d.instance_id == syt_run}
+    ca_own = {d.id for d in docs if d.instance_id in ca_run}  # its reports and the letters sent to it
+    syt_own = {d.id for d in docs if d.instance_id in syt_run}
     assert {d.kind for d in docs if d.id in ca_own | syt_own} <= {"reminder_letter", "chasing_letter", "body_report"}
     assert _readable(engine, CA, docs) == issued | ca_own
     assert _readable(engine, SYT, docs) == issued | syt_own

@@ -3,6 +3,7 @@ every boundary: due at 17:00 Vietnam time on the minute, the "sắp đến hạn
 and the board, rates and overdue lists built from them."""
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -154,3 +155,28 @@ def test_a_bodys_deadlines_across_directives(database, planned):
         soon = tracking.periods_of_body(s, "LS.SYT", DUE_1 - timedelta(days=1), statuses=("due_soon",))
     assert [p.period_index for p in mine] == [0, 1, 2, 3, 4, 5]
     assert [(p.period_index, p.words) for p in soon] == [(0, "Sắp đến hạn")]
+
+
+def test_the_board_as_xlsx_in_the_layout_offices_send_upward(database, planned):
+    from openpyxl import load_workbook
+
+    from engine.directives.export import GRID_SHEET, UPWARD_COLUMNS, UPWARD_SHEET, board_workbook, read_grid
+
+    did, ids = planned
+    submit(database, did, "LS.CA", 0, DUE_1 + timedelta(days=2))
+    now = DUE_1 + timedelta(days=3)
+    with database.session() as s:
+        export = board_workbook(s, did, now)
+        board = tracking.board(s, did, now)
+    assert export.filename.endswith(".xlsx") and export.mime_type.endswith("spreadsheetml.sheet")
+    wb = load_workbook(io.BytesIO(export.content))
+    assert wb.sheetnames == [UPWARD_SHEET, GRID_SHEET]
+    rows = list(wb[UPWARD_SHEET].iter_rows(values_only=True))
+    assert rows[0][0].startswith("TÌNH HÌNH THỰC HIỆN") and rows[2][0] == "(Số liệu đến ngày 10/06/2024)"
+    assert list(rows[4]) == [name for name, _w in UPWARD_COLUMNS]
+    body = [r for r in rows[5:] if isinstance(r[0], int)]
+    assert len(body) == len(ids) * 6 and [r[0] for r in body] == list(range(1, len(body) + 1))
+    ca_first = next(r for r in body if r[1] == "Công an tỉnh")
+    assert ca_first[3:7] == ("07/06/2024", "Hoàn thành trễ hạn", "09/06/2024", 2)
+    assert tracking.rates_sentence(board.rates) in [r[0] for r in rows if r[0]]
+    assert read_grid(export.content) == board.status_grid()

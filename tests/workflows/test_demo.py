@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from docx import Document
 
+from engine.directives import tracking
 from engine.directives.demo import format_table
+from engine.directives.export import read_grid
 from engine.documents import KINDS
 from tests.workflows.helpers import demo_rows
 
@@ -37,3 +39,21 @@ def test_demo_runs_both_lives_and_writes_every_document(tmp_path, db_url):
     assert "V/v đôn đốc" in text and "Sở Y tế" in text
     table = format_table(rows)
     assert "Lạng Sơn 2024" in table and "Công văn đôn đốc" in table and "Báo cáo lãnh đạo" in table
+
+
+def test_demo_writes_each_board_as_xlsx_whose_figures_are_the_close_out_reports(tmp_path, db_url):
+    """theo-doi.xlsx: one row per assigned body, one column per period, the status words in the
+    cells; the close-out report the leader approved prints the same figures."""
+    demo_rows(db_url, tmp_path / "out")
+    words = {w: code for code, w in tracking.STATUS_WORDS.items()}
+    for folder in sorted((tmp_path / "out").iterdir()):
+        grid = read_grid((folder / "theo-doi.xlsx").read_bytes())
+        cells = [c for row in grid for c in row if c]
+        assert grid and cells and set(cells) <= set(words)
+        rates = tracking.Rates()
+        for c in cells:
+            rates.add(words[c])
+        closeout = sorted(folder.glob("*Báo cáo tổng kết*.docx"))[-1]
+        text = "\n".join(p.text for p in Document(str(closeout)).paragraphs)
+        assert tracking.rates_sentence(rates) in text, folder.name
+        assert rates.total > 0

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from engine.directives import store
+from engine.directives import store, tracking
+from engine.directives.demo import person
 from engine.directives.life import import_directive
 from engine.directives.store import BodyReport
 from tests.workflows.helpers import (
@@ -46,10 +47,18 @@ def report(desk, body: str, element: str = "Task_report", text: str = "Đã tri�
     desk.do("body_officer", body, element, {"content": text})
 
 
+def elements(desk, role, body) -> list[str]:
+    return sorted(t.element_id for t in desk.tasks(role, body))
+
+
+def review_chasing(desk, text: str = "", signer_key: str = "") -> None:
+    desk.do("clerk", ISSUER_LS, "Task_review_chasing", {"letter_text": text, "signer": signer_key})
+
+
 def test_late_report_is_reminded_chased_and_escalated_to_the_leader(engine, desk):
     did, iid = issued(engine, desk, ("LS.CA", "LS.SYT"))
     fanout = engine.instance_data(iid)["fanout"]
-    assert fanout["count"] == 2 and fanout["deadline_at"] == DEADLINE.isoformat()
+    assert fanout["count"] == 2 and fanout["deadline_at"] == DEADLINE.isoformat() and fanout["replanned"] == []
     desk.do("body_officer", "LS.CA", "Task_acknowledge")
     desk.wait(days=2, minutes=1)  # LS.SYT has not acknowledged: reminded
     assert kinds(engine, did).count("reminder_letter") == 1
@@ -60,17 +69,29 @@ def test_late_report_is_reminded_chased_and_escalated_to_the_leader(engine, desk
     report(desk, "LS.CA")
     desk.move_to(DUE_1 - timedelta(hours=12))  # one day before: reminder to the body still silent
     assert kinds(engine, did).count("reminder_letter") == 2
-    assert [t.element_id for t in desk.tasks("body_officer", "LS.SYT")] == ["Task_report"]
-    desk.move_to(DUE_1 + timedelta(days=1, minutes=1))  # overdue: công văn đôn đốc
+    assert elements(desk, "body_officer", "LS.SYT") == ["Task_report"]  # the final report opens at DUE_1
+    desk.move_to(DUE_1 + timedelta(days=1, minutes=1))  # overdue: a công văn đôn đốc drafted for review
+    assert kinds(engine, did).count("chasing_letter") == 0  # nothing numbered or sent before a person looks
+    [review] = desk.tasks("clerk", ISSUER_LS, "Task_review_chasing")
+    shown = dict(engine.get_task(review.id, person("clerk", ISSUER_LS)).context)
+    assert shown["Cơ quan"] == "Sở Y tế" and shown["Số ngày chậm"] == "1" and "07/06/2024" in shown["Hạn báo cáo"]
+    assert "chậm 1 ngày" in shown["Dự thảo công văn"]
+    review_chasing(desk, "Đề nghị Sở Y tế gửi ngay báo cáo kỳ 1.\nĐây là lần đôn đốc thứ nhất./.",
+                   signer("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Đoàn Thanh Sơn")["signer"])
     chasing = [d for d in documents(engine, did) if d.kind == "chasing_letter"]
     assert len(chasing) == 1 and chasing[0].register_entry_id is not None
+    assert chasing[0].created_by == person("clerk", ISSUER_LS).username  # the drafter who sent it
     text = docx_text(engine, chasing[0].id)
-    assert "V/v đôn đốc" in text and "Sở Y tế" in text and "chậm 1 ngày" in text
-    assert [t.element_id for t in desk.tasks("body_officer", "LS.SYT")] == ["Task_report_late"]
+    assert "V/v đôn đốc" in text and "Sở Y tế" in text and "Đây là lần đôn đốc thứ nhất" in text
+    assert "Đoàn Thanh Sơn" in text
+    assert elements(desk, "body_officer", "LS.SYT") == ["Task_report", "Task_report"]  # period 1 and the final
     assert desk.tasks("leader", ISSUER_LS) == []
     desk.move_to(DUE_1 + timedelta(days=3, minutes=2))  # still nothing: escalated to the leader
-    assert desk.tasks("body_officer", "LS.SYT") == []
-    assert [t.element_id for t in desk.tasks("leader", ISSUER_LS)] == ["Task_escalation"]
+    assert elements(desk, "body_officer", "LS.SYT") == ["Task_report"]  # only the final report's
+    [escalation] = desk.tasks("leader", ISSUER_LS)
+    shown = dict(engine.get_task(escalation.id, person("leader", ISSUER_LS)).context)
+    assert shown == {"Cơ quan": "Sở Y tế", "Kỳ báo cáo": "kỳ 1, từ ngày 01/06/2024 đến ngày 07/06/2024",
+                     "Hạn báo cáo": "07/06/2024", "Số ngày chậm": "3"}
     desk.do("leader", ISSUER_LS, "Task_escalation", {"instruction": "Báo cáo ngay, kiểm điểm trách nhiệm."})
     assert ("following_up", "Báo cáo ngay, kiểm điểm trách nhiệm.") in comments(engine, did)
     report(desk, "LS.SYT", "Task_report_after", "Báo cáo chậm kỳ 1.")
@@ -79,7 +100,11 @@ def test_late_report_is_reminded_chased_and_escalated_to_the_leader(engine, desk
         assert (late.period_index, late.on_time, late.late_days) == (0, False, 3)
         syt = store.find_assignment(s, did, "LS.SYT")
         assert (syt.chase_count, syt.reports_late) == (1, 1)
-    assert [t.element_id for t in desk.tasks("body_officer", "LS.SYT")] == ["Task_report"]  # next period
+        cell = tracking.board(s, did, engine.clock.now(), body_code="LS.SYT").rows[0].cells[0]
+        assert (cell.status, cell.late_days, cell.chase_count) == ("late", 3, 1)
+        assert cell.chasing_document_id == chasing[0].id and cell.escalated_at is not None
+        assert cell.reminder_document_id is not None and cell.report_document_id is not None
+    assert elements(desk, "body_officer", "LS.SYT") == ["Task_report"]  # the final period
 
 
 def test_reports_all_in_are_aggregated_then_the_directive_is_closed_and_archived(engine, desk):
@@ -134,13 +159,34 @@ def test_a_chased_body_that_reports_before_escalation_is_recorded_late(engine, d
     did, iid = issued(engine, desk, ("LS.SYT",))
     desk.do("body_officer", "LS.SYT", "Task_acknowledge")
     desk.move_to(DUE_1 + timedelta(days=1, minutes=1))
+    review_chasing(desk)
     assert kinds(engine, did).count("chasing_letter") == 1
-    report(desk, "LS.SYT", "Task_report_late")
+    assert "chậm 1 ngày" in docx_text(engine, [d for d in documents(engine, did) if d.kind == "chasing_letter"][0].id)
+    report(desk, "LS.SYT", "Task_report")
     desk.move_to(DUE_1 + timedelta(days=3, minutes=2))
     assert desk.tasks("leader", ISSUER_LS) == []  # no escalation once the report is in
     with engine.db.session() as s:
         assert s.query(BodyReport).filter_by(body_code="LS.SYT").one().late_days == 1
-    assert [t.element_id for t in desk.tasks("body_officer", "LS.SYT")] == ["Task_report"]
+    assert elements(desk, "body_officer", "LS.SYT") == ["Task_report"]
+
+
+def test_a_body_that_reports_while_the_chasing_letter_waits_for_review_gets_no_letter(engine, desk):
+    did, _iid = issued(engine, desk, ("LS.SYT",))
+    desk.do("body_officer", "LS.SYT", "Task_acknowledge")
+    desk.move_to(DUE_1 + timedelta(days=1, minutes=1))
+    report(desk, "LS.SYT", "Task_report")
+    review_chasing(desk)
+    assert kinds(engine, did).count("chasing_letter") == 0
+
+
+def test_with_automatic_sending_the_chasing_letter_goes_out_unreviewed(engine, desk):
+    did, _iid = issued(engine, desk, ("LS.SYT",))
+    with engine.db.session() as s:
+        store.get_directive_row(s, did).chase_auto_send = True
+    desk.do("body_officer", "LS.SYT", "Task_acknowledge")
+    desk.move_to(DUE_1 + timedelta(days=1, minutes=1))
+    assert desk.tasks("clerk", ISSUER_LS, "Task_review_chasing") == []
+    assert kinds(engine, did).count("chasing_letter") == 1
 
 
 def test_a_body_without_a_reporting_cycle_is_done_once_it_acknowledges(engine, desk):
@@ -165,6 +211,7 @@ def test_a_chasing_letter_after_an_upload_uses_the_administrators_template(engin
     desk.do("body_officer", "LS.SYT", "Task_acknowledge")
     upload_template(engine, admin, "chasing_letter", "state", edited_template("chasing_letter", "state"))
     desk.move_to(DUE_1 + timedelta(days=1, minutes=1))
+    review_chasing(desk)
     chasing = [d for d in documents(engine, did) if d.kind == "chasing_letter"]
     assert len(chasing) == 1
     assert MARK in docx_text(engine, chasing[0].id)

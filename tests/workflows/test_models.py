@@ -9,7 +9,8 @@ from workflows.build_models import build
 
 BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
 DI = "{http://www.omg.org/spec/BPMN/20100524/DI}"
-PROCESSES = {"directive_intake", "directive_life", "directive_consultation", "directive_followup"}
+PROCESSES = {"directive_intake", "directive_life", "directive_consultation", "directive_followup",
+             "directive_period"}
 
 
 def test_committed_models_equal_a_fresh_build():

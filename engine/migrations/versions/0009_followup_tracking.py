@@ -1,6 +1,7 @@
 """follow-up you can trust: one row per directive × assigned body × reporting period (the facts the
 VPCP statuses are computed from, engine/directives/tracking.py), the per-directive choice of sending
-chasing letters without review, and the body's own number and date on its report.
+chasing letters without review, the body's own number and date on its report, and the title and
+name of a body's head (who signs its reports).
 
 Revision ID: 0009
 Revises: 0006
@@ -66,9 +67,15 @@ def upgrade() -> None:
     with op.batch_alter_table('body_report', schema=None) as batch_op:
         batch_op.add_column(sa.Column('body_number', sa.String(length=60), nullable=True))
         batch_op.add_column(sa.Column('body_date', sa.Date(), nullable=True))
+    with op.batch_alter_table('body', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('head_title', sa.String(length=100), nullable=True))
+        batch_op.add_column(sa.Column('head_name', sa.String(length=200), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('body', schema=None) as batch_op:
+        batch_op.drop_column('head_name')
+        batch_op.drop_column('head_title')
     with op.batch_alter_table('body_report', schema=None) as batch_op:
         batch_op.drop_column('body_date')
         batch_op.drop_column('body_number')
