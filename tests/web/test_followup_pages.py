@@ -49,12 +49,25 @@ def test_board_shows_each_body_and_period_with_the_databases_figures(client, aut
     assert client.get(f"/directives/{did}/board?status=nonsense").status_code == 400
 
 
-def test_board_pdf(client, auth, engine, clock):
-    did, _ = followed_directive(engine, clock)
+def test_board_pdf_and_xlsx(client, auth, engine, clock):
+    from engine.directives.export import read_grid
+
+    did, ids = followed_directive(engine, clock)
+    some_reports(engine, did)
+    user(engine, "donvi")
+    auth.login("donvi")  # an assigned body downloads its own row only
+    own = read_grid(client.get(f"/directives/{did}/board.xlsx").data)
+    assert len(own) == 1
+    auth.logout()
+    clock.set(DUE_1 + timedelta(days=3))
     user(engine, "lanhdao")
     auth.login("lanhdao")
     response = client.get(f"/directives/{did}/board.pdf")
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    xlsx = client.get(f"/directives/{did}/board.xlsx")
+    assert xlsx.status_code == 200 and xlsx.data.startswith(b"PK")
+    with engine.db.session() as s:
+        assert read_grid(xlsx.data) == tracking.board(s, did, clock.now()).status_grid()
 
 
 def test_an_assigned_body_sees_its_own_row_and_its_workspace(client, auth, engine, clock):

@@ -4,7 +4,7 @@ assigned body's workspace, and the leader's dashboard (with a chart drawn on the
 reads and decides (engine/directives/oversight.py, tracking.py); these views only render."""
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, current_app, render_template, request
+from flask import Blueprint, Flask, Response, render_template, request
 
 from engine.directives import oversight, tracking
 from engine.directives.lookup import OFFICE_ROLES
@@ -45,8 +45,7 @@ def board(directive_id: int):
     view = _board(directive_id)
     return render_template("followup/board.html", view=view, b=view.board, words=tracking.STATUS_WORDS,
                            statuses=tracking.STATUSES, css=STATUS_CLASS, percent=percent,
-                           status=request.args.get("status") or "", body=request.args.get("body") or "",
-                           xlsx="followup.board_xlsx" in current_app.view_functions)
+                           status=request.args.get("status") or "", body=request.args.get("body") or "")
 
 
 @bp.get("/directives/<int:directive_id>/board.pdf")
@@ -59,6 +58,20 @@ def board_pdf(directive_id: int):
     data = convert_to_pdf(board_docx(view))
     name = f"Bang theo doi - chi thi {directive_id} - {local_date(view.board.now).strftime('%d-%m-%Y')}.pdf"
     return Response(data, mimetype="application/pdf", headers={"Content-Disposition": content_disposition(name)})
+
+
+@bp.get("/directives/<int:directive_id>/board.xlsx")
+@login_required
+def board_xlsx(directive_id: int):
+    """The board as an Excel workbook, in the layout offices send upward."""
+    from engine.directives.export import XLSX_MIME
+
+    status = request.args.get("status") or None
+    if status is not None and status not in tracking.STATUSES:
+        raise WebError(400, "bad_request", "Trạng thái lọc không hợp lệ.")
+    body = (request.args.get("body") or "").strip()[:100] or None
+    name, data = oversight.board_xlsx(get_engine(), directive_id, current_actor(), status=status, body_code=body)
+    return Response(data, mimetype=XLSX_MIME, headers={"Content-Disposition": content_disposition(name)})
 
 
 @bp.get("/workspace")
