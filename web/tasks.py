@@ -101,6 +101,12 @@ def _render_task(task, values, errors=None, alert=None, status=200):
                            panels=[p for p in panels if p not in left], left_panels=left, widgets=widgets), status
 
 
+def task_page_with_alert(task_id: int, alert: str, status: int):
+    """The task page again with a message on top (a refused side action, e.g. an attachment)."""
+    task = get_engine().get_task(task_id, current_actor())
+    return _render_task(task, initial_values(task.form), alert=alert, status=status)
+
+
 @bp.route("/tasks/<int:task_id>", methods=("GET", "POST"))
 @login_required
 def task_page(task_id: int):

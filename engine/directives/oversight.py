@@ -16,7 +16,7 @@ from ..kernel.errors import NotFound, PermissionDenied
 from ..kernel.humantasks import InboxQuery
 from ..model.codec import directive_from_dict
 from ..model.directive import Directive
-from . import store, tracking
+from . import attachments, store, tracking
 from .lookup import OFFICE_ROLES
 from .policy import reader_scope, visible_directives
 from .subjects import directive_title
@@ -180,7 +180,7 @@ class ReportLine:
     submitted_at: datetime
     on_time: bool
     late_days: int
-    attachments: int
+    attachments: list[tuple[int, str]]  # (attachment id, file name)
 
 
 @dataclass
@@ -242,10 +242,12 @@ def workspace(engine: Any, actor: Actor) -> Workspace:
         periods = tracking.periods_of_body(s, code, now)
         upcoming = [p for p in periods if p.status in tracking.OPEN_IN_TIME]
         overdue = [p for p in periods if p.status == tracking.OVERDUE]
+        sent = list(s.scalars(select(store.BodyReport).where(store.BodyReport.body_code == code)
+                              .order_by(store.BodyReport.submitted_at.desc()).limit(200)))
+        files = attachments.of_reports(s, [r.id for r in sent])
         reports = [ReportLine(r.directive_id, titles.get(r.directive_id, ""), r.period_index, r.period_end,
-                              r.submitted_at, r.on_time, r.late_days, len(r.attachments or []))
-                   for r in s.scalars(select(store.BodyReport).where(store.BodyReport.body_code == code)
-                                      .order_by(store.BodyReport.submitted_at.desc()).limit(200))]
+                              r.submitted_at, r.on_time, r.late_days,
+                              [(f.id, f.filename) for f in files.get(r.id, [])]) for r in sent]
         letter_ids = {i for p in periods for i in (p.reminder_document_id, p.chasing_document_id) if i}
         letters = [Letter(g.id, g.kind, "Công văn đôn đốc" if g.kind == "chasing_letter" else "Công văn nhắc báo cáo",
                           g.filename, g.created_at, g.directive_id)

@@ -4,17 +4,18 @@ assigned body's workspace, and the leader's dashboard (with a chart drawn on the
 reads and decides (engine/directives/oversight.py, tracking.py); these views only render."""
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, render_template, request
+from flask import Blueprint, Flask, Response, flash, redirect, render_template, request, url_for
 
-from engine.directives import oversight, tracking
+from engine.directives import attachments, oversight, tracking
 from engine.directives.lookup import OFFICE_ROLES
 from engine.kernel.calendar import local_date
+from engine.kernel.errors import FormError
 
 from ..auth import current_actor, login_required
 from ..context import get_engine
 from ..documents.pages import content_disposition
 from ..errors import WebError
-from ..features import NavLink, WebFeature
+from ..features import NavLink, TaskPanel, WebFeature
 from .chart import reports_chart
 from .export import board_docx
 
@@ -92,6 +93,51 @@ def dashboard():
                            now=get_engine().clock.now())
 
 
+# ------------------------------------------------------------------ a report's attachments
+
+
+def attachments_panel(task, actor):
+    """On a body's report task: the files attached so far and the upload form."""
+    if task.element_id not in attachments.REPORT_TASKS or task.status not in ("ready", "claimed"):
+        return None
+    return {"task_id": task.id, "files": attachments.pending(get_engine(), task.id),
+            "max_mb": attachments.MAX_BYTES // (1024 * 1024), "max_files": attachments.MAX_FILES}
+
+
+@bp.post("/tasks/<int:task_id>/attachments")
+@login_required
+def attach(task_id: int):
+    """Attach a PDF, DOCX or XLSX to the report (type checked by its content)."""
+    from ..tasks import task_page_with_alert
+
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return task_page_with_alert(task_id, "Chưa chọn tệp để đính kèm.", 400)
+    try:
+        info = attachments.attach(get_engine(), task_id, current_actor(), upload.filename, upload.read())
+    except FormError as exc:
+        return task_page_with_alert(task_id, "Không đính kèm được tệp: " + "; ".join(p.message for p in exc.fields),
+                                    exc.http_status)
+    flash(f"Đã đính kèm: {info.filename}", "success")
+    return redirect(url_for("tasks.task_page", task_id=task_id), 303)
+
+
+@bp.post("/tasks/<int:task_id>/attachments/<int:attachment_id>/remove")
+@login_required
+def detach(task_id: int, attachment_id: int):
+    attachments.remove(get_engine(), task_id, attachment_id, current_actor())
+    flash("Đã bỏ tệp đính kèm.", "info")
+    return redirect(url_for("tasks.task_page", task_id=task_id), 303)
+
+
+@bp.get("/attachments/<int:attachment_id>")
+@login_required
+def attachment_file(attachment_id: int):
+    name, mime, data = attachments.content_of(get_engine(), attachment_id, current_actor())
+    return Response(data, mimetype=mime, headers={"Content-Disposition": content_disposition(name),
+                                                  "X-Content-Type-Options": "nosniff"})
+
+
 def _init_app(app: Flask) -> None:
     app.register_blueprint(bp)
 
@@ -102,4 +148,5 @@ FEATURE = WebFeature(
                  lambda actor: actor.is_admin or bool(OFFICE_ROLES & set(actor.roles))),
          NavLink("Đơn vị của tôi", "followup.workspace", "nav-workspace",
                  lambda actor: bool(actor.body_code) and "body_officer" in actor.roles)),
+    task_panels=(TaskPanel("followup/_attachments_panel.html", attachments_panel),),
 )

@@ -1,4 +1,5 @@
-"""the inbox's subject and folded search column, the notifications outbox and preferences
+"""the inbox's subject and folded search column, the notifications outbox and preferences, the files
+attached to body reports
 
 Revision ID: 0010
 Revises: 0009
@@ -83,9 +84,29 @@ def upgrade() -> None:
         sa.Column("updated_at", engine.db.UtcDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("name", name=op.f("pk_notification_cursor")),
     )
+    op.create_table(
+        "report_attachment",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("instance_id", sa.Integer(), nullable=False),
+        sa.Column("task_id", sa.Integer(), nullable=False),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("filename", sa.String(length=255), nullable=False),
+        sa.Column("mime", sa.String(length=100), nullable=False),
+        sa.Column("size", sa.Integer(), nullable=False),
+        sa.Column("uploaded_by", sa.String(length=100), nullable=False),
+        sa.Column("uploaded_at", engine.db.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("report_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(["sha256"], ["stored_blob.sha256"],
+                                name=op.f("fk_report_attachment_sha256_stored_blob")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_report_attachment")),
+    )
+    with op.batch_alter_table("report_attachment") as batch:
+        batch.create_index(batch.f("ix_report_attachment_instance_id"), ["instance_id"], unique=False)
+        batch.create_index(batch.f("ix_report_attachment_report_id"), ["report_id"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_table("report_attachment")
     op.drop_table("notification_cursor")
     op.drop_table("task_notice")
     op.drop_table("notification_preference")
