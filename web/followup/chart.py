@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 720, 240, 36, 28, 12
+WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 720, 240, 36, 28, 26
 ON_TIME_COLOUR, LATE_COLOUR = "#15803d", "#b45309"
 
 
@@ -14,7 +14,7 @@ def reports_chart(months) -> Markup:
     plot_w, plot_h = WIDTH - LEFT - 8, HEIGHT - BOTTOM - TOP
     slot = plot_w / max(len(months), 1)
     bar = max(slot * 0.6, 4)
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" role="img" '
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" style="max-width: {WIDTH}px" role="img" '
              f'aria-labelledby="chart-title" id="reports-chart">',
              '<title id="chart-title">Báo cáo nhận được theo tháng: đúng hạn và trễ hạn</title>',
              f'<line x1="{LEFT}" y1="{TOP + plot_h}" x2="{WIDTH - 8}" y2="{TOP + plot_h}" stroke="#9ca3af"/>',
