@@ -324,6 +324,9 @@ def dashboard(engine: Any, actor: Actor, months: int = 12) -> Dashboard:
                     bar.on_time += 1
                 else:
                     bar.late += 1
+    # the bodies that most need attention first: most overdue, then the lowest completion rate
+    by_body.sort(key=lambda r: (-r.rates.overdue, r.rates.completion_rate if r.rates.completion_rate is not None
+                                else 2.0, r.name))
     total = tracking.Rates()
     for row in by_directive:
         for status in tracking.STATUSES:

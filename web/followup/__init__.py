@@ -20,6 +20,7 @@ from .chart import reports_chart
 from .export import board_docx
 
 bp = Blueprint("followup", __name__)
+BODIES_SHOWN = 50  # the dashboard's table of bodies: those needing attention first, all on request
 STATUS_CLASS = {tracking.ON_TIME: "st-on-time", tracking.LATE: "st-late", tracking.IN_TIME: "st-in-time",
                 tracking.DUE_SOON: "st-due-soon", tracking.OVERDUE: "st-overdue", tracking.CANCELLED: "st-cancelled"}
 
@@ -89,8 +90,10 @@ def workspace():
 def dashboard():
     """Tổng hợp for the leader: waiting for me, directives by stage, overdue bodies, rates, chart."""
     d = oversight.dashboard(get_engine(), current_actor())
+    every = request.args.get("bodies") == "all"
     return render_template("followup/dashboard.html", d=d, chart=reports_chart(d.months), percent=percent,
-                           now=get_engine().clock.now())
+                           now=get_engine().clock.now(), bodies=d.by_body if every else d.by_body[:BODIES_SHOWN],
+                           every=every, shown=BODIES_SHOWN)
 
 
 # ------------------------------------------------------------------ a report's attachments

@@ -14,7 +14,8 @@ def reports_chart(months) -> Markup:
     plot_w, plot_h = WIDTH - LEFT - 8, HEIGHT - BOTTOM - TOP
     slot = plot_w / max(len(months), 1)
     bar = max(slot * 0.6, 4)
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" style="max-width: {WIDTH}px" role="img" '
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" '
+             f'style="max-width: {WIDTH}px" role="img" '
              f'aria-labelledby="chart-title" id="reports-chart">',
              '<title id="chart-title">Báo cáo nhận được theo tháng: đúng hạn và trễ hạn</title>',
              f'<line x1="{LEFT}" y1="{TOP + plot_h}" x2="{WIDTH - 8}" y2="{TOP + plot_h}" stroke="#9ca3af"/>',
