@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, func, select
+from sqlalchemy import func, select
 
 from ..documents.store import GeneratedDocument
 from ..kernel.accounts import Actor
@@ -63,24 +63,27 @@ def _paged_board(s: Any, directive_id: int, now: datetime, status: str | None, b
     matching = int(s.scalar(select(func.count()).select_from(kept.subquery())) or 0)
     assignments = s.execute(kept.order_by(a.lead.desc(), a.position).offset((page - 1) * size).limit(size)).all()
     ids = [r.id for r in assignments]
+    # the periods, shared by the cells of every body on the same cycle (few, one query)
+    periods = {(r[0], r[1], r[5]): tracking.Period(*r) for r in s.execute(
+        select(fp.period_index, fp.label, fp.period_start, fp.period_end, fp.is_final, fp.due_day)
+        .where(fp.directive_id == directive_id).distinct()).all()}
     cells: dict[int, dict[int, tracking.Cell]] = {}
     if ids:
-        q = (select(fp.assignment_id, fp.period_index, fp.label, fp.period_start, fp.period_end, fp.is_final,
-                    fp.due_at, st.label("status"), tracking.late_days_expr(now).label("late"), fp.submitted_at,
-                    fp.report_id, fp.report_document_id, fp.reminder_document_id, fp.chasing_document_id,
-                    fp.chase_count, fp.escalated_at, fp.cancel_reason, fp.instance_id)
+        q = (select(fp.assignment_id, fp.period_index, fp.label, fp.due_day, st, tracking.late_days_expr(now),
+                    fp.submitted_at, fp.report_id, fp.report_document_id, fp.reminder_document_id,
+                    fp.chasing_document_id, fp.chase_count, fp.escalated_at, fp.cancel_reason, fp.instance_id)
              .where(fp.directive_id == directive_id, fp.assignment_id.in_(ids)))
-        for r in s.execute(q):
-            cells.setdefault(r.assignment_id, {})[r.period_index] = tracking.Cell(
-                r.period_index, r.label, r.period_start, r.period_end, r.is_final, r.due_at, r.status,
-                int(r.late or 0), r.submitted_at, r.report_id, r.report_document_id, r.reminder_document_id,
-                r.chasing_document_id, r.chase_count, r.escalated_at, r.cancel_reason, r.instance_id)
-    # the columns: the directive's periods (same due day for every body, or none)
-    columns_q = (select(fp.period_index, func.min(fp.due_at), func.max(fp.due_at), func.min(fp.is_final.cast(Integer)))
-                 .where(fp.directive_id == directive_id).group_by(fp.period_index).order_by(fp.period_index))
-    columns = [tracking.Column(int(i), "Cuối kỳ" if final else f"Kỳ {int(i) + 1}",
-                               local_date(lo) if local_date(lo) == local_date(hi) else None)
-               for i, lo, hi, final in s.execute(columns_q)]
+        for r in s.execute(q).all():
+            cells.setdefault(r[0], {})[r[1]] = tracking.Cell(periods[(r[1], r[2], r[3])], r[4], int(r[5] or 0),
+                                                             *r[6:])
+    # the columns: one per period index, with its due day when every body owes it the same day
+    columns = []
+    for index in sorted({key[0] for key in periods}):
+        same = [p for key, p in periods.items() if key[0] == index]
+        days = {p.due_day for p in same}
+        final = all(p.is_final for p in same)
+        columns.append(tracking.Column(index, "Cuối kỳ" if final else f"Kỳ {index + 1}",
+                                       date.fromordinal(days.pop()) if len(days) == 1 else None))
     width = len(columns)
     rows = []
     for r in assignments:

@@ -33,6 +33,7 @@ Read functions (each a fixed number of queries, whatever the number of bodies):
 from __future__ import annotations
 
 import os
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -55,7 +56,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy.sql.elements import ColumnElement
 
-from ..kernel.calendar import days_late, local_date
+from ..kernel.calendar import days_late, end_of_day, local_date
 from ..kernel.db import Base
 from ..model.periods import ReportPeriod
 from .store import AssignmentRow, DirectiveRow
@@ -294,16 +295,27 @@ class Rates:
                 "on_time_rate": self.on_time_rate, "completion_rate": self.completion_rate}
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A reporting period as the board's cells share it (bodies on the same cycle share one)."""
+
+    index: int
+    label: str
+    start: date
+    end: date
+    is_final: bool
+    due_day: int  # ordinal of the office date it is due (17:00 Vietnam time that day)
+
+    @property
+    def due_date(self) -> date:
+        return date.fromordinal(self.due_day)
+
+
+@dataclass(slots=True)
 class Cell:
     """One body × period of the board."""
 
-    period_index: int
-    label: str
-    period_start: date
-    period_end: date
-    is_final: bool
-    due_at: datetime
+    period: Period
     status: str
     late_days: int
     submitted_at: datetime | None
@@ -321,8 +333,36 @@ class Cell:
         return STATUS_WORDS[self.status]
 
     @property
+    def period_index(self) -> int:
+        return self.period.index
+
+    @property
+    def label(self) -> str:
+        return self.period.label
+
+    @property
+    def period_start(self) -> date:
+        return self.period.start
+
+    @property
+    def period_end(self) -> date:
+        return self.period.end
+
+    @property
+    def is_final(self) -> bool:
+        return self.period.is_final
+
+    @property
+    def due_day(self) -> int:
+        return self.period.due_day
+
+    @property
     def due_date(self) -> date:
-        return local_date(self.due_at)
+        return self.period.due_date
+
+    @property
+    def due_at(self) -> datetime:
+        return end_of_day(self.period.due_date)
 
 
 @dataclass
@@ -375,50 +415,55 @@ def board(session: Session, directive_id: int, now: datetime, *, soon: int | Non
           status: str | None = None, body_code: str | None = None) -> Board:
     """The follow-up board of a directive at `now`: rows = its assigned bodies (lead first, then in
     printed order), columns = reporting periods, each cell its status and the ids to link; `status`
-    keeps the bodies having a cell of that status, `body_code` one body. Two queries."""
-    fp = FollowupPeriod
+    keeps the bodies having a cell of that status, `body_code` one body. Three queries, whatever the
+    number of bodies."""
+    fp, ar = FollowupPeriod, AssignmentRow
     st = status_expr(now, soon)
-    aq = select(AssignmentRow).where(AssignmentRow.directive_id == directive_id, AssignmentRow.status != "withdrawn")
+    aq = (select(ar.id, ar.position, ar.body_code, ar.body_name, ar.lead, ar.tasks, ar.deadline)
+          .where(ar.directive_id == directive_id, ar.status != "withdrawn"))
     if body_code:
-        aq = aq.where(AssignmentRow.body_code == body_code)
-    assignments = list(session.scalars(aq.order_by(AssignmentRow.lead.desc(), AssignmentRow.position)))
-    fq = (select(fp.assignment_id, fp.period_index, fp.label, fp.period_start, fp.period_end, fp.is_final, fp.due_at,
-                 st.label("status"), late_days_expr(now).label("late"), fp.submitted_at, fp.report_id,
-                 fp.report_document_id, fp.reminder_document_id, fp.chasing_document_id, fp.chase_count,
+        aq = aq.where(ar.body_code == body_code)
+    assignments = session.execute(aq.order_by(ar.lead.desc(), ar.position)).all()
+    pq = (select(fp.period_index, fp.label, fp.period_start, fp.period_end, fp.is_final, fp.due_day)
+          .where(fp.directive_id == directive_id).distinct())
+    fq = (select(fp.assignment_id, fp.period_index, fp.label, fp.due_day, st, late_days_expr(now), fp.submitted_at,
+                 fp.report_id, fp.report_document_id, fp.reminder_document_id, fp.chasing_document_id, fp.chase_count,
                  fp.escalated_at, fp.cancel_reason, fp.instance_id)
-          .where(fp.directive_id == directive_id).order_by(fp.assignment_id, fp.period_index))
+          .where(fp.directive_id == directive_id))
     if body_code:
-        fq = fq.where(fp.body_code == body_code)
+        pq, fq = pq.where(fp.body_code == body_code), fq.where(fp.body_code == body_code)
+    periods = {(r[0], r[1], r[5]): Period(*r) for r in session.execute(pq).all()}  # few: one per distinct cycle
     by_assignment: dict[int, dict[int, Cell]] = {}
-    for r in session.execute(fq):
-        by_assignment.setdefault(r.assignment_id, {})[r.period_index] = Cell(
-            r.period_index, r.label, r.period_start, r.period_end, r.is_final, r.due_at, r.status, int(r.late or 0),
-            r.submitted_at, r.report_id, r.report_document_id, r.reminder_document_id, r.chasing_document_id,
-            r.chase_count, r.escalated_at, r.cancel_reason, r.instance_id)
+    for r in session.execute(fq).all():
+        cells = by_assignment.get(r[0])
+        if cells is None:
+            cells = by_assignment[r[0]] = {}
+        cells[r[1]] = Cell(periods[(r[1], r[2], r[3])], r[4], int(r[5] or 0), *r[6:])  # type: ignore[call-arg]  # the row holds the rest in order
     width = max((max(cells) + 1 for cells in by_assignment.values() if cells), default=0)
     columns = _columns(width, by_assignment)
-    rows, total = [], Rates()
-    for a in assignments:
-        cells = by_assignment.get(a.id, {})
-        row = BoardRow(a.id, a.position, a.body_code, a.body_name, a.lead, list(a.tasks or []), a.deadline,
-                       [cells.get(i) for i in range(width)])
-        for c in cells.values():
-            row.rates.add(c.status)
-        if status and not any(c.status == status for c in cells.values()):
+    rows, total = [], Counter[str]()
+    for aid, position, code, name, lead, tasks, deadline in assignments:
+        cells = by_assignment.get(aid, {})
+        counts = Counter(c.status for c in cells.values())
+        if status and not counts.get(status):
             continue
-        for c in cells.values():
-            total.add(c.status)
-        rows.append(row)
-    return Board(directive_id, now, columns, rows, total)
+        total.update(counts)
+        rows.append(BoardRow(aid, position, code, name, lead, list(tasks or []), deadline,
+                             [cells.get(i) for i in range(width)], Rates(**counts)))
+    return Board(directive_id, now, columns, rows, Rates(**total))
 
 
 def _columns(width: int, by_assignment: dict[int, dict[int, Cell]]) -> list[Column]:
     columns = []
     for i in range(width):
-        cells = [cells[i] for cells in by_assignment.values() if i in cells]
-        days = {c.due_date for c in cells}
-        final = bool(cells) and all(c.is_final for c in cells)
-        columns.append(Column(i, "Cuối kỳ" if final else f"Kỳ {i + 1}", days.pop() if len(days) == 1 else None))
+        days, final, seen = set(), True, False
+        for cells in by_assignment.values():
+            c = cells.get(i)
+            if c is not None:
+                days.add(c.due_day)
+                final, seen = final and c.is_final, True
+        due = date.fromordinal(days.pop()) if len(days) == 1 else None
+        columns.append(Column(i, "Cuối kỳ" if final and seen else f"Kỳ {i + 1}", due))
     return columns
 
 
@@ -565,7 +610,8 @@ def directive_rates(session: Session, directive_id: int, now: datetime) -> Rates
     return rows[0].rates if rows else Rates()
 
 
-__all__ = ["FollowupPeriod", "STATUSES", "STATUS_WORDS", "Rates", "Board", "BoardRow", "Cell", "Column", "board",
+__all__ = ["FollowupPeriod", "STATUSES", "STATUS_WORDS", "Rates", "Board", "BoardRow", "Cell", "Column", "Period",
+           "board",
            "rates_by", "overdue_bodies", "periods_of_body", "plan_periods", "record_submission", "record_letter",
            "record_escalation", "cancel_open", "status_expr", "late_days_expr", "soon_days", "statuses_at",
            "directive_rates", "percent", "rates_sentence"]

@@ -180,3 +180,31 @@ def test_the_board_as_xlsx_in_the_layout_offices_send_upward(database, planned):
     assert ca_first[3:7] == ("07/06/2024", "Hoàn thành trễ hạn", "09/06/2024", 2)
     assert tracking.rates_sentence(board.rates) in [r[0] for r in rows if r[0]]
     assert read_grid(export.content) == board.status_grid()
+
+
+def test_the_board_rates_and_overdue_lists_take_a_fixed_number_of_queries(database, planned):
+    from sqlalchemy import event
+
+    did, ids = planned
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append(statement)
+
+    event.listen(database.engine, "before_cursor_execute", count)
+    try:
+        with database.session() as s:
+            for body in (None, "LS.CA"):
+                statements.clear()
+                b = tracking.board(s, did, DUE_1 + timedelta(days=9), body_code=body)
+                assert len(b.rows) == (len(ids) if body is None else 1)
+                assert len(statements) == 3, statements  # bodies, distinct periods, cells: no query per body
+            statements.clear()
+            tracking.rates_by(s, DUE_1, by="body")
+            tracking.rates_by(s, DUE_1, by="directive")
+            tracking.overdue_bodies(s, DUE_1 + timedelta(days=9))
+            tracking.periods_of_body(s, "LS.CA", DUE_1)
+            assert len(statements) == 4
+    finally:
+        event.remove(database.engine, "before_cursor_execute", count)

@@ -136,6 +136,12 @@ def test_admin_adds_a_reminder_step_deploys_it_and_moves_a_running_followup(live
     from selenium.webdriver.support.ui import Select
 
     did, followup = live.issue_directive()
+    live.desk.do("body_officer", BODY, "Task_acknowledge", {"note": "Đã nhận"})  # its periods start (version 1)
+    with live.engine.db.session() as s:
+        from engine.directives.store import find_assignment
+        from engine.directives.tracking import fact_of
+
+        final_period = fact_of(s, find_assignment(s, did, BODY).id, 1).instance_id  # opens when period 1 is due
     log_in(browser, live.base, "admin")
     camera("inbox")
     browser.find_element(By.ID, "nav-admin").click()
@@ -144,7 +150,7 @@ def test_admin_adds_a_reminder_step_deploys_it_and_moves_a_running_followup(live
     browser.find_element(By.ID, "admin-nav-processes").click()
     wait_text(browser, "h1", "Quy trình")
     camera("processes")
-    browser.find_element(By.CSS_SELECTOR, "#process-directive_followup a.open-modeler").click()
+    browser.find_element(By.CSS_SELECTOR, "#process-directive_period a.open-modeler").click()
     modeler_ready(browser)
     camera("modeler-version-1")
 
@@ -164,7 +170,7 @@ def test_admin_adds_a_reminder_step_deploys_it_and_moves_a_running_followup(live
     camera("timer-unquoted-marked")
 
     # The problem list selects the element; the panel explains the rule and fixes it.
-    click_element(browser, "Task_acknowledge")
+    click_element(browser, "Script_period")
     browser.find_element(By.CSS_SELECTOR, f'#problems li[data-element="{timer_id}"] .problem-link').click()
     wait_text(browser, "#panel-title", "Nhắc sớm")
     assert selected_id(browser) == timer_id
@@ -201,7 +207,7 @@ def test_admin_adds_a_reminder_step_deploys_it_and_moves_a_running_followup(live
     camera("compare-1-2")
     browser.back()
     wait_text(browser, "#migrate", "Chuyển hồ sơ")
-    browser.find_element(By.ID, f"migrate-{followup}").click()
+    browser.find_element(By.ID, f"migrate-{final_period}").click()
     Select(browser.find_element(By.ID, "migrate-version")).select_by_value("2")
     browser.find_element(By.CSS_SELECTOR, "#migrate-confirm-box summary").click()
     browser.find_element(By.ID, "migrate-reason").send_keys("Thêm bước nhắc sớm")
@@ -210,13 +216,16 @@ def test_admin_adds_a_reminder_step_deploys_it_and_moves_a_running_followup(live
     wait_text(browser, "#migration-summary", "Đã chuyển 1/1")
     camera("migrated")
 
-    # The body acknowledges; a day after its report task opened, the new step sends the letter.
-    live.desk.do("body_officer", BODY, "Task_acknowledge", {"note": "Đã nhận"})
+    # The final period opens when the first falls due; a day later the new step sends the letter.
+    from datetime import UTC, datetime
+
+    live.desk.move_to(datetime(2024, 6, 7, 10, 1, tzinfo=UTC))
     live.desk.wait(days=1, minutes=1)
     with live.engine.db.session() as s:
         letters = s.query(GeneratedDocument).filter_by(directive_id=did, kind="reminder_letter").all()
-        assert [d.task_ref for d in letters] == [f"directive_followup:{service_id}"]
-    browser.get(f"{live.base}/instances/{followup}")
+        early = [d for d in letters if d.task_ref == f"directive_period:{service_id}"]
+        assert [d.instance_id for d in early] == [final_period]
+    browser.get(f"{live.base}/instances/{final_period}")
     wait_for(browser, lambda d: d.find_element(By.ID, "diagram").get_attribute("data-ready") == "1", "no diagram")
     done = browser.find_element(By.CSS_SELECTOR, f'#diagram g.djs-element[data-element-id="{service_id}"]')
     assert "element-done" in done.get_attribute("class")
@@ -392,12 +401,16 @@ def test_the_modeler_export_reimported_and_deployed_behaves_as_the_original(live
         live.desk.do("body_officer", BODY, "Task_acknowledge", {"note": "Đã nhận"}, instance_id=instance_id)
     from datetime import UTC, datetime
 
-    live.desk.move_to(datetime(2024, 6, 8, 10, 1, tzinfo=UTC))  # a day past the first report: chased
+    live.desk.move_to(datetime(2024, 6, 8, 10, 1, tzinfo=UTC))  # a day past the first report: chasing drafted
+
+    def periods(instance_id: int) -> list[int]:
+        return sorted(i.id for i in live.engine.list_instances(parent_id=instance_id))
+
     for instance_id in (followup_1, followup_2):
-        live.desk.do("body_officer", BODY, "Task_report_late", {"content": "Báo cáo kỳ 1"}, instance_id=instance_id)
-    live.desk.move_to(datetime(2024, 6, 15, 10, 1, tzinfo=UTC))
-    for instance_id in (followup_1, followup_2):
-        live.desk.do("body_officer", BODY, "Task_report_late", {"content": "Báo cáo cuối kỳ"}, instance_id=instance_id)
+        first, final = periods(instance_id)
+        live.desk.do("body_officer", BODY, "Task_report", {"content": "Báo cáo kỳ 1"}, instance_id=first)
+        live.desk.do("clerk", ISSUER_LS, "Task_review_chasing", {"letter_text": "", "signer": ""}, instance_id=first)
+        live.desk.do("body_officer", BODY, "Task_report", {"content": "Báo cáo cuối kỳ"}, instance_id=final)
 
     def path(instance_id: int) -> list:
         with live.engine.db.session() as s:
@@ -407,11 +420,12 @@ def test_the_modeler_export_reimported_and_deployed_behaves_as_the_original(live
     def documents(directive_id: int) -> list[tuple[str, str]]:
         with live.engine.db.session() as s:
             return [(d.kind, d.task_ref) for d in s.query(GeneratedDocument).filter_by(directive_id=directive_id)
-                    .order_by(GeneratedDocument.id) if d.instance_id in (followup_1, followup_2)]
+                    .order_by(GeneratedDocument.id)
+                    if d.instance_id in {followup_1, followup_2, *periods(followup_1), *periods(followup_2)}]
 
     assert path(followup_1) == path(followup_2)
     assert live.engine.get_instance(followup_2).status == "completed"
-    assert documents(did_1) == documents(did_2) and len(documents(did_1)) >= 5
+    assert documents(did_1) == documents(did_2) and len(documents(did_1)) >= 4
 
 
 def test_a_tour_of_the_other_administration_pages(live, browser, camera):
