@@ -12,12 +12,15 @@ import pytest
 from engine.app import all_metadata
 from engine.kernel.clock import FrozenClock
 from engine.kernel.db import Database, upgrade
+from engine.kernel.serialization import InstanceSerializer
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 
 
 def pytest_configure(config):
+    # every instance saved by the suite is also dumped by SpiffWorkflow itself and compared
+    InstanceSerializer.verify_dumps = True
     if os.environ.get("CI") and not PG_URL:
         raise pytest.UsageError(
             "CI must run the database tests on PostgreSQL too: set TEST_DATABASE_URL "

@@ -23,7 +23,9 @@ from typing import Any
 import yaml
 from sqlalchemy import select
 
-from ..documents import DocumentStore, kind_spec
+from ..documents import DocumentStore, kind_spec, renditions
+from ..documents.pdf import soffice_path
+from ..documents.renditions import Rendition
 from ..documents.store import DOCX_MIME
 from ..kernel.accounts import Actor
 from ..kernel.calendar import local_date
@@ -330,15 +332,35 @@ class DocumentMeta:
     mime_type: str = DOCX_MIME
 
 
+def _readable(s, document_id: int, actor: Actor | None) -> DocumentMeta:
+    doc = DocumentStore().get(s, document_id)
+    if not may_read_document(s, doc, actor):
+        raise NotFound(f"không có văn bản số {document_id}")
+    return DocumentMeta(id=doc.id, kind=doc.kind, kind_title=kind_spec(doc.kind).title, version=doc.version,
+                        directive_id=doc.directive_id, filename=doc.filename, size=doc.size, sha256=doc.sha256,
+                        created_by=doc.created_by, created_at=doc.created_at)
+
+
 def document_for(engine, document_id: int, actor: Actor | None) -> tuple[DocumentMeta, bytes]:
     """The stored document and its .docx bytes if `actor` may read it (engine/directives/policy.py),
     else NotFound, as if it did not exist. A document without a directive: administrators only."""
-    store = DocumentStore()
     with engine.db.session() as s:
-        doc = store.get(s, document_id)
-        if not may_read_document(s, doc, actor):
-            raise NotFound(f"không có văn bản số {document_id}")
-        meta = DocumentMeta(id=doc.id, kind=doc.kind, kind_title=kind_spec(doc.kind).title, version=doc.version,
-                            directive_id=doc.directive_id, filename=doc.filename, size=doc.size, sha256=doc.sha256,
-                            created_by=doc.created_by, created_at=doc.created_at)
-        return meta, store.content(s, document_id)
+        meta = _readable(s, document_id, actor)
+        return meta, DocumentStore().content(s, document_id)
+
+
+def pdf_for(engine, document_id: int, actor: Actor | None, *, again: bool = False) -> tuple[DocumentMeta, Rendition]:
+    """The PDF of a document `actor` may read: done with its bytes, or queued for the scheduler's
+    conversion (engine/documents/renditions.py); `again` asks anew after a failed conversion."""
+    soffice_path()  # OfficeSuiteMissing (503) rather than a request nobody can ever serve
+    if not again:
+        with engine.db.session() as s:  # the common case, a PDF made before: read only
+            meta = _readable(s, document_id, actor)
+            done = renditions.stored(s, meta.sha256)
+        if done is not None:
+            return meta, done
+    with engine.db.session(write=True) as s:
+        meta = _readable(s, document_id, actor)
+        if again:
+            renditions.retry(s, meta.sha256, engine.clock.now())
+        return meta, renditions.request(s, meta.sha256, engine.clock.now())

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from .models import AuditEvent, AuditHead
@@ -48,23 +48,27 @@ def append(session: Session, events: list[PendingEvent]) -> None:
     """
     if not events:
         return
-    head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one_or_none()
+    # Core statements, not the unit of work: this runs once per engine step (three statements)
+    session.flush()  # the step's own rows first, so the events follow what they record
+    head = session.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1).with_for_update()).first()
     if head is None:
-        head = AuditHead(id=1, seq=0, hash=GENESIS)
-        session.add(head)
-        session.flush()
-    seq, prev = head.seq, head.hash
+        session.execute(insert(AuditHead).values(id=1, seq=0, hash=GENESIS))
+        seq, prev = 0, GENESIS
+    else:
+        seq, prev = head.seq, head.hash
+    rows = []
     for ev in events:
         seq += 1
         # round-trip the payload through JSON so what is hashed is exactly what is stored
         payload = json.loads(canonical(ev.payload))
-        payload_hash = sha256(canonical(payload))
+        payload_hash = sha256(canonical(payload))  # keys as stored (an int key becomes text)
         digest = _event_hash(prev, seq, ev.at, ev.actor, ev.action, ev.instance_id, payload_hash)
-        session.add(AuditEvent(seq=seq, at=ev.at, actor=ev.actor, action=ev.action,
-                               instance_id=ev.instance_id, payload=payload,
-                               payload_hash=payload_hash, prev_hash=prev, hash=digest))
+        rows.append({"seq": seq, "at": ev.at, "actor": ev.actor, "action": ev.action,
+                     "instance_id": ev.instance_id, "payload": payload, "payload_hash": payload_hash,
+                     "prev_hash": prev, "hash": digest})
         prev = digest
-    head.seq, head.hash = seq, prev
+    session.execute(insert(AuditEvent), rows)
+    session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=seq, hash=prev))
 
 
 @dataclass

@@ -18,6 +18,18 @@ from .services import ServiceRegistry
 
 
 @dataclass(frozen=True)
+class Sweep:
+    """Background work a feature wants done every `seconds` by each scheduler (`chithi scheduler`,
+    or the web process's own): `run(engine)` claims what it works on, so several schedulers never
+    do the same item twice, and returns how many items it handled. A failing run is logged and
+    tried again at the next interval."""
+
+    name: str
+    seconds: float
+    run: Callable[[Any], int]
+
+
+@dataclass(frozen=True)
 class Feature:
     """One domain package's contribution to the engine."""
 
@@ -28,5 +40,5 @@ class Feature:
     roles: Mapping[str, str] = field(default_factory=dict)  # role code → its name, the roles accounts may hold
     body_name: Callable[[Session, str], str | None] | None = None  # a body code's name, None if unknown
     form_checks: tuple[FormCheckFn, ...] = ()  # checks of a task submission before it completes
+    sweeps: tuple[Sweep, ...] = ()  # background work run by the scheduler
     describe_ref: RefDescriber | None = None  # (session, ref_type, ref_id) → RefSummary of what it serves
-    sweeps: tuple[Callable[[Any], Any], ...] = ()  # run with the engine at each scheduler sweep

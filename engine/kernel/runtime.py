@@ -8,7 +8,7 @@ each hands over to the collaborator that owns it.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from contextlib import AbstractContextManager
 from datetime import datetime
 from pathlib import Path
@@ -42,6 +42,7 @@ from .versions import Versions
 from .views import DefinitionInfo, InstanceInfo, TaskInfo
 
 if TYPE_CHECKING:
+    from .features import Sweep
     from .inspection import InstanceDetail
     from .versions import MigrationOutcome
 
@@ -54,12 +55,13 @@ class ChithiEngine:
                  workflows_dir: Path | None = None, cache_size: int = 512,
                  password_hasher: PasswordHasher | None = None, known_roles: Mapping[str, str] | None = None,
                  body_name: BodyName | None = None, form_checks: tuple[FormCheckFn, ...] = (),
-                 describe_refs: tuple[RefDescriber, ...] = (), sweeps: tuple[Callable[[Any], Any], ...] = ()):
+                 sweeps: tuple[Sweep, ...] = (), describe_refs: tuple[RefDescriber, ...] = ()):
         self.db = db
         self.clock = clock
         self.evaluator = evaluator
         self.script_engine = script_engine
         self.services = services
+        self.sweeps = sweeps
         self.serializer = InstanceSerializer()
         self.journal = Journal(db, clock)
         self.accounts = Accounts(self.journal, password_hasher, known_roles=known_roles, body_name=body_name)
@@ -72,8 +74,6 @@ class ChithiEngine:
         self.messages = Messages(self.instances)
         self.tasks = HumanTasks(self.instances, form_checks)
         self.timers = Timers(self.instances)
-        for sweep in sweeps:  # the features' periodic work (e.g. an outbox), run by the scheduler
-            self.timers.extra_sweeps.append(lambda fn=sweep: fn(self))
         self.admin = Administration(self.instances)
         self.versions = Versions(self.instances)
         self.inspection = Inspection(self.instances)
@@ -186,8 +186,12 @@ class ChithiEngine:
         return self.timers.next_due()
 
     def start_scheduler(self, sweep_seconds: int = 30) -> None:
-        """Fire timers from a background thread of this process."""
-        self.timers.start_scheduler(sweep_seconds)
+        """Fire timers, and run the features' sweeps, from a background thread of this process."""
+        self.timers.start_scheduler(sweep_seconds, sweeps=[(sweep, self) for sweep in self.sweeps])
+
+    def run_sweeps(self) -> dict[str, int]:
+        """Run every feature's sweep once, now (the CLI and tests); items handled by sweep name."""
+        return {sweep.name: sweep.run(self) for sweep in self.sweeps}
 
     # ------------------------------------------------------------------ administration
 

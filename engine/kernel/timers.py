@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -17,6 +17,9 @@ from sqlalchemy.orm import Session
 from .errors import ConflictError
 from .instances import Instances, describe_error
 from .models import ProcessInstance
+
+if TYPE_CHECKING:
+    from .features import Sweep
 from .status import RUNNING, InstanceStatus, move_status
 
 log = logging.getLogger(__name__)
@@ -39,7 +42,6 @@ class Timers:
         self.db = instances.db
         self.clock = instances.clock
         self._scheduler: Any = None
-        self.extra_sweeps: list[Any] = []  # callables run after each scheduled timer sweep (features' outboxes)
 
     def fire_due_timers(self, limit: int = 10_000) -> TimerSweep:
         """Advance every instance whose timer is due; each timer fires once across processes."""
@@ -113,12 +115,13 @@ class Timers:
         self.instances.advance(s, row, wf, "scheduler", "timer_fired", {"due": due.isoformat() if due else None},
                                lambda w: w.refresh_timers())
 
-    def start_scheduler(self, sweep_seconds: int = 30) -> None:
-        """Fire timers from a background APScheduler thread in this process."""
+    def start_scheduler(self, sweep_seconds: int = 30, sweeps: list[tuple[Sweep, Any]] | None = None) -> None:
+        """Fire timers from a background APScheduler thread in this process; `sweeps` (with the
+        argument each is run with) run on the same thread pool at their own intervals."""
         from .scheduler import TimerScheduler
 
         if self._scheduler is None:
-            self._scheduler = TimerScheduler(self, sweep_seconds)
+            self._scheduler = TimerScheduler(self, sweep_seconds, sweeps)
             self._scheduler.start()
 
     def stop_scheduler(self) -> None:

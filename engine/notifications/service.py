@@ -261,6 +261,12 @@ def sweep(engine: Any, config: SmtpConfig | None = None) -> SweepResult:
     return SweepResult(made, sent, failed)
 
 
+def sweep_count(engine: Any) -> int:
+    """The scheduler's sweep (kernel `Sweep.run`): how many notifications were made or sent."""
+    result = sweep(engine)
+    return result.collected + result.sent + result.failed
+
+
 # ------------------------------------------------------------------ reading (the web's side)
 
 

@@ -207,6 +207,28 @@ def test_scheduler_schedules_the_next_due_timer(engine, clock):
         sched._scheduler.shutdown(wait=False)
 
 
+def test_a_scheduler_process_sees_timers_another_process_set(engine, db_url, clock):
+    """`chithi scheduler` beside gunicorn: a web worker's new timer reaches the scheduler's date job
+    through the poll of the earliest due time, not only at the half-minute sweep."""
+    from engine.kernel.scheduler import TimerScheduler
+
+    engine.deploy_xml(WAIT)
+    sched = TimerScheduler(engine.timers, sweep_seconds=3600)
+    sched._scheduler.start(paused=True)
+    worker = build_engine(db_url, clock=clock)  # another process on the same database
+    try:
+        assert sched.next_run() is None
+        worker.start_instance("wait_then_act", body_code="LS.UBND")
+        assert sched.next_run() is None  # nothing in this process heard of it
+        sched.poll()
+        assert sched.next_run() is not None
+        clock.advance(hours=2)
+        assert sched.run_due() == 1 and engine.next_timer_due() is None
+    finally:
+        sched._scheduler.shutdown(wait=False)
+        worker.db.dispose()
+
+
 def test_task_property_that_cannot_be_evaluated_puts_instance_in_error(engine):
     xml = process("bad_due", '<bpmn:startEvent id="S"/>' + user_task("T", "Việc", props={"due": "deadline"})
                   + '<bpmn:endEvent id="E"/>' + chain("S", "T", "E"), lanes={"Chuyên viên": ["S", "T", "E"]})

@@ -101,9 +101,36 @@ def test_pdf_without_libreoffice_answers_503_in_vietnamese(engine, client, auth,
 def test_pdf_download_is_a_real_pdf_of_the_draft(engine, client, auth):
     directive_id = drafted(engine)
     _login(auth, engine, "chuyenvien")
-    response = client.get(f"/documents/{_draft_document_id(client, directive_id)}/pdf")
+    url = f"/documents/{_draft_document_id(client, directive_id)}/pdf"
+    waiting = client.get(url)  # nobody converted it yet: a page that says so and reloads itself
+    page = waiting.get_data(as_text=True)
+    assert waiting.status_code == 202 and waiting.headers["Retry-After"] == "2"
+    assert "Đang chuyển văn bản sang PDF" in page and 'http-equiv="refresh"' in page
+    assert engine.run_sweeps()["pdf"] >= 1  # the scheduler's sweep, as `chithi scheduler` runs it
+    response = client.get(url)
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.headers["Content-Disposition"].endswith(".pdf")
     reader = PdfReader(io.BytesIO(response.data))
     text = " ".join((page.extract_text() or "") for page in reader.pages)
     assert "Lạng Sơn" in " ".join(text.split())
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("soffice") is None and not os.environ.get("CI"),
+                    reason="LibreOffice not installed (CI installs it and runs this)")
+def test_a_pdf_that_cannot_be_made_says_why_and_can_be_asked_again(engine, client, auth):
+    from .conftest import csrf_token_of
+
+    directive_id, _ = import_langson(engine)
+    document_id = attach_document(engine, directive_id, b"PK\x03\x04 a damaged file")
+    _login(auth, engine, "chuyenvien")
+    url = f"/documents/{document_id}/pdf"
+    assert client.get(url).status_code == 202
+    engine.run_sweeps()
+    failed = client.get(url)
+    html = failed.get_data(as_text=True)
+    assert failed.status_code == 503 and "Chưa chuyển được sang PDF" in html
+    assert "không phải văn bản Word" in html and 'id="pdf-retry"' in html
+    again = client.post(url, data={"csrf_token": csrf_token_of(html)})
+    assert again.status_code == 302 and again.headers["Location"].endswith(url)
+    assert client.get(url).status_code == 202  # queued again

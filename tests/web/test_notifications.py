@@ -3,7 +3,6 @@ then its task), the e-mail preference with its checks; and the scheduler's sweep
 through the SMTP server of CHITHI_SMTP_* (a real aiosmtpd server)."""
 from __future__ import annotations
 
-from engine.kernel.scheduler import TimerScheduler
 from engine.notifications import service
 from tests.smtp_support import SmtpServer
 
@@ -55,10 +54,10 @@ def test_the_scheduler_sweep_sends_through_the_configured_server(engine, monkeyp
         monkeypatch.setenv("CHITHI_SMTP_HOST", "127.0.0.1")
         monkeypatch.setenv("CHITHI_SMTP_PORT", str(smtp.port))
         monkeypatch.setenv("CHITHI_SMTP_FROM", "chithi@ubnd.test")
-        scheduler = TimerScheduler(engine.timers)
-        scheduler.run_due()
+        assert "notifications" in {sweep.name for sweep in engine.sweeps}  # each scheduler runs it
+        engine.run_sweeps()
         start_sample(engine)
-        scheduler.run_due()
-        scheduler.run_due()
+        engine.run_sweeps()
+        engine.run_sweeps()
         mails = smtp.mailbox.to("an@ubnd.test")
         assert len(mails) == 1 and "Việc mới" in mails[0]["Subject"]

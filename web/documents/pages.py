@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import Blueprint, Flask, Response, render_template
+from flask import Blueprint, Flask, Response, redirect, render_template, url_for
 from markupsafe import Markup
 
-from engine.directives.life import document_for
-from engine.documents import OfficeSuiteMissing, convert_to_pdf, preview_html
+from engine.directives.life import document_for, pdf_for
+from engine.documents import OfficeSuiteMissing, preview_html
+from engine.documents.renditions import DONE, FAILED
 
 from ..auth import current_actor, login_required
 from ..context import get_engine
@@ -36,6 +37,10 @@ def _with_suffix(filename: str, suffix: str) -> str:
 def show(document_id: int):
     """The document previewed as HTML, with download buttons."""
     meta, content = document_for(get_engine(), document_id, current_actor())
+    try:  # people who open a document often print it: its PDF is converted meanwhile
+        pdf_for(get_engine(), document_id, current_actor())
+    except OfficeSuiteMissing:
+        pass
     # preview_html escapes every piece of document text and emits only its own tags and styles.
     return render_template("documents/show.html", doc=meta, preview=Markup(preview_html(content)))
 
@@ -52,14 +57,29 @@ def download(document_id: int):
 @bp.get("/<int:document_id>/pdf")
 @login_required
 def pdf(document_id: int):
-    """Tải PDF: converted by LibreOffice; 503 with a Vietnamese message when it is not installed."""
-    meta, content = document_for(get_engine(), document_id, current_actor())
+    """Tải PDF: the PDF converted once in the background (engine/documents/renditions.py); while it
+    is being converted, a page that says so and reloads itself (202); 503 when LibreOffice is missing."""
     try:
-        data = convert_to_pdf(content)
+        meta, rendition = pdf_for(get_engine(), document_id, current_actor())
     except OfficeSuiteMissing:
         return render_error_page(503, "office_suite_missing", PDF_UNAVAILABLE)
-    return Response(data, mimetype="application/pdf",
-                    headers={"Content-Disposition": content_disposition(_with_suffix(meta.filename, ".pdf"))})
+    if rendition.status == DONE and rendition.content is not None:
+        return Response(rendition.content, mimetype="application/pdf",
+                        headers={"Content-Disposition": content_disposition(_with_suffix(meta.filename, ".pdf"))})
+    if rendition.status == FAILED:
+        return render_template("documents/pdf_wait.html", doc=meta, failed=True, error=rendition.error), 503
+    return render_template("documents/pdf_wait.html", doc=meta, failed=False), 202, {"Retry-After": "2"}
+
+
+@bp.post("/<int:document_id>/pdf")
+@login_required
+def pdf_again(document_id: int):
+    """Chuyển lại sang PDF after a failed conversion."""
+    try:
+        pdf_for(get_engine(), document_id, current_actor(), again=True)
+    except OfficeSuiteMissing:
+        return render_error_page(503, "office_suite_missing", PDF_UNAVAILABLE)
+    return redirect(url_for("documents.pdf", document_id=document_id))
 
 
 def init_app(app: Flask) -> None:

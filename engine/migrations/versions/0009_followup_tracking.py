@@ -4,7 +4,7 @@ chasing letters without review, the body's own number and date on its report, an
 name of a body's head (who signs its reports).
 
 Revision ID: 0009
-Revises: 0006
+Revises: 0012 (re-chained; first written after 0006)
 """
 import sqlalchemy as sa
 from alembic import op
@@ -12,7 +12,7 @@ from alembic import op
 import engine.db
 
 revision = '0009'
-down_revision = '0006'
+down_revision = '0012'  # re-chained after main's 0012 when main was merged into issue-9b
 branch_labels = None
 depends_on = None
 
