@@ -112,7 +112,7 @@ def board_view(engine: Any, directive_id: int, actor: Actor, *, status: str | No
         if row is None:
             raise NotFound(f"Không có chỉ thị số {directive_id}")
         scope = reader_scope(s, row, actor)
-        if not scope.visible:
+        if not scope.visible or (not scope.full and not scope.assignments):  # as boards.board_for
             raise NotFound(f"Không có chỉ thị số {directive_id}")
         if not scope.full:  # an assigned body: its own row only
             body_code = actor.body_code
@@ -128,24 +128,6 @@ def board_view(engine: Any, directive_id: int, actor: Actor, *, status: str | No
             bodies = [(r.body_code, r.body_name) for r in board.rows if r.body_code]
         return BoardView(directive_id, directive_title(row), row.stage, board, scope.full, bodies,
                          page=max(page, 1), pages=max(1, -(-matching // size)), matching=matching)
-
-
-def board_xlsx(engine: Any, directive_id: int, actor: Actor, *, status: str | None = None,
-               body_code: str | None = None) -> tuple[str, bytes]:
-    """The board as .xlsx (export.py's layout), as `actor` may see it: (file name, content)."""
-    from .export import board_workbook
-
-    if status is not None and status not in tracking.STATUSES:
-        raise ValueError(f"trạng thái không hợp lệ: {status}")
-    with engine.db.session() as s:
-        row = s.get(store.DirectiveRow, directive_id)
-        scope = reader_scope(s, row, actor) if row is not None else None
-        if scope is None or not scope.visible:
-            raise NotFound(f"Không có chỉ thị số {directive_id}")
-        if not scope.full:
-            body_code = actor.body_code
-        export = board_workbook(s, directive_id, engine.clock.now(), status=status, body_code=body_code)
-        return export.filename, export.content
 
 
 # ------------------------------------------------------------------ the assigned body's workspace

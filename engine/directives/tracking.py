@@ -438,7 +438,8 @@ def board(session: Session, directive_id: int, now: datetime, *, soon: int | Non
         cells = by_assignment.get(r[0])
         if cells is None:
             cells = by_assignment[r[0]] = {}
-        cells[r[1]] = Cell(periods[(r[1], r[2], r[3])], r[4], int(r[5] or 0), *r[6:])  # type: ignore[call-arg]  # the row holds the rest in order
+        cells[r[1]] = Cell(periods[(r[1], r[2], r[3])], r[4], int(r[5] or 0), r[6], r[7], r[8], r[9], r[10], r[11],
+                           r[12], r[13], r[14])
     width = max((max(cells) + 1 for cells in by_assignment.values() if cells), default=0)
     columns = _columns(width, by_assignment)
     rows, total = [], Counter[str]()

@@ -61,8 +61,10 @@ class Timers:
         return TimerSweep(fired, failed)
 
     def _due_query(self, now: datetime, skipped: set[int]) -> Any:
+        # Strictly before now, as SpiffWorkflow fires a timer only once its moment has passed: a timer due
+        # exactly now would be claimed again and again without firing until the sweep's limit.
         query = (select(ProcessInstance).where(ProcessInstance.status == RUNNING,
-                                               ProcessInstance.next_timer_at <= now)
+                                               ProcessInstance.next_timer_at < now)
                  .order_by(ProcessInstance.next_timer_at).limit(1))
         if skipped:
             query = query.where(ProcessInstance.id.notin_(skipped))

@@ -217,3 +217,22 @@ def test_a_chasing_letter_after_an_upload_uses_the_administrators_template(engin
     assert MARK in docx_text(engine, chasing[0].id)
     reminder = [d for d in documents(engine, did) if d.kind == "reminder_letter"][-1]
     assert MARK not in docx_text(engine, reminder.id)  # another kind keeps the shipped template
+
+
+def test_a_body_report_carries_the_bodys_own_number_and_date_and_its_head_signs(engine, desk):
+    did, _iid = issued(engine, desk, ("LS.SYT",))
+    desk.do("body_officer", "LS.SYT", "Task_acknowledge")
+    desk.move_to(DUE_1 - timedelta(days=1))
+    desk.do("body_officer", "LS.SYT", "Task_report", {"content": "Sở Y tế đã bố trí 30 điểm y tế.",
+                                                       "body_number": "15/BC-SYT", "body_date": "2024-06-05"})
+    with engine.db.session() as s:
+        row = s.query(BodyReport).filter_by(body_code="LS.SYT").one()
+        assert (row.body_number, row.body_date.isoformat()) == ("15/BC-SYT", "2024-06-05")
+    [doc] = [d for d in documents(engine, did) if d.kind == "body_report"]
+    text = docx_text(engine, doc.id)
+    assert "Số: 15/BC-SYT" in text and "ngày 05 tháng 6 năm 2024" in text
+    assert "GIÁM ĐỐC" in text and "THỦ TRƯỞNG CƠ QUAN" not in text and "Số -BC" not in text
+    desk.move_to(DUE_FINAL - timedelta(days=1))
+    report(desk, "LS.SYT", text="Báo cáo cuối kỳ, chưa vào sổ.")  # no number given: left blank to be filled
+    final = [d for d in documents(engine, did) if d.kind == "body_report"][-1]
+    assert "/BC-SYT" in docx_text(engine, final.id) and "GIÁM ĐỐC" in docx_text(engine, final.id)

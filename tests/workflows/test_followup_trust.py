@@ -166,3 +166,48 @@ def test_due_dates_of_the_facts_are_17h_vietnam(engine, desk):
     with engine.db.session() as s:
         facts = s.scalars(select(tracking.FollowupPeriod).where(tracking.FollowupPeriod.directive_id == did)).all()
     assert [f.due_at for f in facts] == [DUE_1, datetime(2024, 6, 14, 10, 0, tzinfo=UTC)]
+
+
+def test_a_timer_due_exactly_now_fires_once_its_moment_has_passed_and_the_sweep_does_not_spin(engine, desk):
+    """SpiffWorkflow fires a timer once its moment has passed; the sweep claims only those (a timer
+    due exactly now used to be claimed 10,000 times without firing)."""
+    import time
+
+    did, _iid = issued(engine, desk, ("LS.SYT",))
+    desk.do("body_officer", "LS.SYT", "Task_acknowledge")
+    remind_at = DUE_1 - timedelta(days=1)
+    started = time.perf_counter()
+    assert desk.move_to(remind_at) == 0
+    assert time.perf_counter() - started < 5
+    assert kinds(engine, did).count("reminder_letter") == 0
+    assert desk.wait(seconds=1) == 1
+    assert kinds(engine, did).count("reminder_letter") == 1
+
+
+def test_the_board_entry_points_follow_the_reading_rule(engine, desk):
+    from engine.directives import boards
+    from engine.directives.demo import person
+    from engine.kernel.errors import NotFound
+
+    did, _iid = issued(engine, desk, ("LS.CA", "LS.SYT"))
+    for body in ("LS.CA", "LS.SYT"):
+        desk.do("body_officer", body, "Task_acknowledge")
+    desk.move_to(DUE_1 - timedelta(days=2))
+    report(desk, "LS.CA")
+    desk.move_to(DUE_1 + timedelta(hours=1))
+    office, ca, other = person("leader", ISSUER_LS), person("body_officer", "LS.CA"), person("body_officer", "LS.SGDDT")
+    full = boards.board_for(engine, did, office)
+    assert [r.body_code for r in full.rows] == ["LS.CA", "LS.SYT"]
+    assert [r.body_code for r in boards.board_for(engine, did, ca).rows] == ["LS.CA"]  # its own row only
+    with pytest.raises(NotFound):
+        boards.board_for(engine, did, ca, body_code="LS.SYT")
+    with pytest.raises(NotFound):
+        boards.board_for(engine, did, other)
+    with pytest.raises(NotFound):
+        boards.board_xlsx_for(engine, did, office, status="bogus")
+    assert boards.board_xlsx_for(engine, did, ca).content[:2] == b"PK"
+    assert [(o.body_code, o.days_late) for o in boards.overdue_for(engine, office)] == [("LS.SYT", 1)]
+    assert boards.overdue_for(engine, person("leader", "CT.TU")) == []  # another office's directives
+    assert [(p.period_index, p.status) for p in boards.my_periods(engine, ca)] == [(0, "on_time"), (1, "in_time")]
+    [syt] = [r for r in boards.rates_for(engine, office) if r.key == "LS.SYT"]
+    assert (syt.rates.overdue, syt.rates.completion_rate) == (1, 0.0)

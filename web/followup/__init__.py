@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, Response, flash, redirect, render_template, request, url_for
 
-from engine.directives import attachments, oversight, tracking
+from engine.directives import attachments, boards, oversight, tracking
 from engine.directives.lookup import OFFICE_ROLES
 from engine.kernel.calendar import local_date
 from engine.kernel.errors import FormError
@@ -72,8 +72,9 @@ def board_xlsx(directive_id: int):
     if status is not None and status not in tracking.STATUSES:
         raise WebError(400, "bad_request", "Trạng thái lọc không hợp lệ.")
     body = (request.args.get("body") or "").strip()[:100] or None
-    name, data = oversight.board_xlsx(get_engine(), directive_id, current_actor(), status=status, body_code=body)
-    return Response(data, mimetype=XLSX_MIME, headers={"Content-Disposition": content_disposition(name)})
+    export = boards.board_xlsx_for(get_engine(), directive_id, current_actor(), status=status, body_code=body)
+    return Response(export.content, mimetype=XLSX_MIME,
+                    headers={"Content-Disposition": content_disposition(export.filename)})
 
 
 @bp.get("/workspace")
