@@ -24,7 +24,8 @@ from .common import Figure, pg_server_url
 ROOT = Path(__file__).resolve().parent
 RESULTS_DIR = ROOT / "results"
 RESULTS = ROOT / "results.json"
-AREAS = ("bench_engine", "bench_directives", "bench_documents", "bench_timers", "bench_http", "bench_tracking")
+AREAS = ("bench_engine", "bench_directives", "bench_documents", "bench_timers", "bench_http", "bench_tracking",
+         "bench_followup")
 
 
 def _git_revision() -> str:

@@ -121,4 +121,5 @@ def build_engine(database_url: str, *, clock: Clock | None = None, workflows_dir
     return ChithiEngine(Database(database_url), clock, evaluator=evaluator, script_engine=script_engine,
                         services=registry, lane_roles=lane_roles(), workflows_dir=workflows_dir,
                         password_hasher=password_hasher, known_roles=known_roles(), body_name=body_namer(),
-                        form_checks=checks, sweeps=tuple(s for feature in features() for s in feature.sweeps))
+                        form_checks=checks, sweeps=tuple(s for feature in features() for s in feature.sweeps),
+                        describe_refs=tuple(f.describe_ref for f in features() if f.describe_ref is not None))

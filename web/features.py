@@ -27,6 +27,7 @@ class NavLink:
     endpoint: str
     element_id: str
     visible: Callable[[Any], bool] = lambda actor: True
+    badge: Callable[[Any], int] | None = None  # a count shown beside the label (e.g. unread), 0: none
 
 
 @dataclass(frozen=True)

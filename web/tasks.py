@@ -2,9 +2,14 @@
 Views only parse, call the engine and render; the engine decides who may do what."""
 from __future__ import annotations
 
+import re
+from datetime import date
+
 from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, url_for
 
+from engine.kernel.calendar import near_due_days
 from engine.kernel.errors import ConflictError, FormError, InvalidState
+from engine.kernel.humantasks import InboxQuery
 
 from .auth import current_actor, login_required
 from .context import get_engine
@@ -18,17 +23,68 @@ bp = Blueprint("tasks", __name__)
 PAGE_SIZE = 50
 
 
+FOLDERS = (("open", "Chờ xử lý"), ("near_due", "Sắp đến hạn"), ("overdue", "Quá hạn"), ("done", "Đã xử lý"))
+MAX_PAGE = 10_000
+
+
+def _day(name: str, label: str, errors: dict[str, str]) -> date | None:
+    text = (request.args.get(name) or "").strip()
+    if not text:
+        return None
+    match = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text)
+    try:
+        if match:
+            day, month, year = (int(p) for p in match.groups())
+            return date(year, month, day)
+        return date.fromisoformat(text)
+    except ValueError:
+        errors[name] = f"{label}: ngày không hợp lệ, viết theo dạng dd/mm/yyyy"
+        return None
+
+
+def inbox_filters() -> tuple[InboxQuery, dict[str, str], dict[str, str]]:
+    """The folder and filters of the query string, what to keep in links, and the problems found."""
+    errors: dict[str, str] = {}
+    folder = request.args.get("folder", "open")
+    if folder not in dict(FOLDERS):
+        folder = "open"
+    ref_type = ref_id = None
+    ref = (request.args.get("ref") or "").strip()
+    if ref:
+        kind, _, number = ref.partition(":")
+        if kind and number.isdigit():
+            ref_type, ref_id = kind[:40], int(number)
+        else:
+            errors["ref"] = "Hồ sơ được chọn không hợp lệ"
+    due_from, due_to = _day("due_from", "Hạn từ ngày", errors), _day("due_to", "Hạn đến ngày", errors)
+    if due_from and due_to and due_from > due_to:
+        errors["due_to"] = "Hạn đến ngày phải sau hạn từ ngày"
+    text = (request.args.get("q") or "").strip()[:200]
+    query = InboxQuery(folder=folder, ref_type=ref_type, ref_id=ref_id,
+                       process_id=(request.args.get("stage") or "").strip()[:200] or None,
+                       due_from=due_from, due_to=due_to, text=text, near_days=near_due_days())
+    keep = {k: (request.args.get(k) or "").strip() for k in ("ref", "stage", "due_from", "due_to", "q")}
+    return query, {k: v for k, v in keep.items() if v and k not in errors}, errors
+
+
 @bp.get("/")
 @login_required
 def inbox():
-    """Việc cần xử lý: the ready tasks I may act on (the table alone for an htmx refresh)."""
-    page = request.args.get("page", 1, type=page_number)
-    eng = get_engine()
-    tasks = eng.inbox(current_actor(), limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
-    context = dict(tasks=tasks[:PAGE_SIZE], has_more=len(tasks) > PAGE_SIZE, page=page, now=eng.clock.now())
+    """Việc cần xử lý: folders with their counts, filters, accent-insensitive search, pages (the
+    table alone for an htmx refresh)."""
+    page = min(request.args.get("page", 1, type=page_number), MAX_PAGE)
+    eng, actor = get_engine(), current_actor()
+    query, keep, errors = inbox_filters()
+    tasks = eng.inbox(actor, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE, query=query)
+    counts = eng.inbox_counts(actor, query.near_days)
+    refs, stages = eng.tasks.choices(actor)
+    context = dict(tasks=tasks[:PAGE_SIZE], has_more=len(tasks) > PAGE_SIZE, page=page, now=eng.clock.now(),
+                   folder=query.folder, folders=FOLDERS, counts=counts, keep=keep, errors=errors,
+                   refs=refs, stages=stages, filtered=bool(keep))
+    status = 400 if errors else 200
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "inbox":
-        return render_template("tasks/_inbox_table.html", **context)
-    return render_template("tasks/inbox.html", **context)
+        return render_template("tasks/_inbox_table.html", **context), status
+    return render_template("tasks/inbox.html", **context), status
 
 
 def _render_task(task, values, errors=None, alert=None, status=200):
@@ -44,6 +100,12 @@ def _render_task(task, values, errors=None, alert=None, status=200):
     return render_template("tasks/task.html", task=task, values=values, errors=errors, alert=alert,
                            other_problems=other_problems, keep_input=status != 200, now=get_engine().clock.now(),
                            panels=[p for p in panels if p not in left], left_panels=left, widgets=widgets), status
+
+
+def task_page_with_alert(task_id: int, alert: str, status: int):
+    """The task page again with a message on top (a refused side action, e.g. an attachment)."""
+    task = get_engine().get_task(task_id, current_actor())
+    return _render_task(task, initial_values(task.form), alert=alert, status=status)
 
 
 @bp.route("/tasks/<int:task_id>", methods=("GET", "POST"))

@@ -3,8 +3,10 @@ checks of their task forms."""
 from ..kernel.features import Feature
 from .formchecks import check_directive_forms
 from .services import register
+from .subjects import describe_directive
 
 FEATURE = Feature("directives",
-                  tables=("engine.directives.store", "engine.directives.issuers", "engine.directives.tracking"),
+                  tables=("engine.directives.store", "engine.directives.issuers", "engine.directives.tracking",
+                          "engine.directives.attachments"),
                   services=register,
-                  form_checks=(check_directive_forms,))
+                  form_checks=(check_directive_forms,), describe_ref=describe_directive)

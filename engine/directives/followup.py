@@ -18,6 +18,7 @@ from ..model.codec import cycle_from_dict, cycle_to_dict
 from ..model.directive import ReportingCycle
 from ..model.periods import replanned, report_periods
 from . import store, tracking
+from .attachments import take_for_report
 from .issuers import signature_from_key
 from .paperwork import (
     chasing_facts,
@@ -226,11 +227,15 @@ def record_report(call: StepContext, params: dict) -> dict:
     did, row, d = load_for_body_step(call)
     item, period = call.data["item"], call.data["period"]
     body_date = call.data.get("body_date")
+    files = take_for_report(call.session, call.instance_id)  # attached on the task page (attachments.py)
     report = submit_report(call.session, directive_id=did, body_code=item["body_code"],
-                           period_index=int(period["index"]), content=str(call.data["content"]), attachments=[],
+                           period_index=int(period["index"]), content=str(call.data["content"]),
+                           attachments=[f.sha256 for f in files],
                            actor=call.actor, now=call.now, assignment_id=item["assignment_id"],
                            body_number=call.data.get("body_number"),
                            body_date=date.fromisoformat(body_date) if isinstance(body_date, str) else body_date)
+    for f in files:
+        f.report_id = report.id
     doc = generate(call, did, row, d, "body_report")
     tracking.record_submission(call.session, item["assignment_id"], int(period["index"]), report_id=report.id,
                                submitted_at=report.submitted_at, document_id=doc["document_id"])

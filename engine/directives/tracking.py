@@ -32,7 +32,6 @@ Read functions (each a fixed number of queries, whatever the number of bodies):
 """
 from __future__ import annotations
 
-import os
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -56,7 +55,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy.sql.elements import ColumnElement
 
-from ..kernel.calendar import days_late, end_of_day, local_date
+from ..kernel.calendar import days_late, end_of_day, local_date, near_due_days
 from ..kernel.db import Base
 from ..model.periods import ReportPeriod
 from .store import AssignmentRow, DirectiveRow
@@ -75,15 +74,11 @@ COMPLETED = (ON_TIME, LATE)
 OPEN_IN_TIME = (IN_TIME, DUE_SOON)
 
 OPEN, SUBMITTED = "open", "submitted"  # FollowupPeriod.state (besides CANCELLED)
-DEFAULT_SOON_DAYS = 3
 
 
 def soon_days() -> int:
-    """N of "sắp đến hạn" (due within N days): CHITHI_DUE_SOON_DAYS, else 3."""
-    try:
-        return max(0, int(os.environ.get("CHITHI_DUE_SOON_DAYS", DEFAULT_SOON_DAYS)))
-    except ValueError:
-        return DEFAULT_SOON_DAYS
+    """N of "sắp đến hạn" (due within N days): the office calendar's rule, the inbox's too."""
+    return near_due_days()
 
 
 class FollowupPeriod(Base):

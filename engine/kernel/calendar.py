@@ -6,6 +6,7 @@ task's due date, a report's due date or a date typed in a form.
 """
 from __future__ import annotations
 
+import os
 from datetime import UTC, date, datetime, time, timedelta, timezone
 
 OFFICE_TZ = timezone(timedelta(hours=7), "ICT")
@@ -27,6 +28,19 @@ def local_date(moment: datetime) -> date:
 def end_of_day(day: date) -> datetime:
     """When a deadline falling on `day` ends: 17:00 Vietnam time, as an aware UTC datetime."""
     return datetime.combine(day, CLOSE_OF_BUSINESS, OFFICE_TZ).astimezone(UTC)
+
+
+def start_of_day(day: date) -> datetime:
+    """Midnight in Vietnam at the start of `day`, as an aware UTC datetime (a "from" date's bound)."""
+    return datetime.combine(day, time(0, 0), OFFICE_TZ).astimezone(UTC)
+
+
+def near_due_days() -> int:
+    """"Sắp đến hạn": a deadline within this many days counts as near (CHITHI_DUE_SOON_DAYS, default 3)."""
+    try:
+        return max(0, min(int(os.environ.get("CHITHI_DUE_SOON_DAYS") or 3), 60))
+    except ValueError:
+        return 3
 
 
 def days_late(later: datetime, due: datetime) -> int:

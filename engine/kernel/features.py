@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from .forms import FormCheckFn
+from .refs import RefDescriber
 from .services import ServiceRegistry
 
 
@@ -40,3 +41,4 @@ class Feature:
     body_name: Callable[[Session, str], str | None] | None = None  # a body code's name, None if unknown
     form_checks: tuple[FormCheckFn, ...] = ()  # checks of a task submission before it completes
     sweeps: tuple[Sweep, ...] = ()  # background work run by the scheduler
+    describe_ref: RefDescriber | None = None  # (session, ref_type, ref_id) → RefSummary of what it serves

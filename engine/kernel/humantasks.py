@@ -3,21 +3,24 @@ by inboxes with plain indexed SQL (never a deserialized workflow)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import ColumnElement, Select, and_, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from .accounts import Actor
-from .calendar import end_of_day
+from .calendar import end_of_day, start_of_day
 from .errors import ExpressionError
 from .expressions import SafeEvaluator, text_of
 from .forms import parse_form
 from .models import HumanTask, ProcessInstance
+from .refs import RefSummary, search_text
 from .status import OPEN_TASK, TaskStatus
+from .text import like_pattern, words
 
 
 def _properties(spec: Any) -> dict[str, Any]:
@@ -136,7 +139,8 @@ def describe_ready(workflow: Any, evaluator: SafeEvaluator, instance: ProcessIns
 
 def sync(session: Session, instance: ProcessInstance, ready: dict[str, dict[str, Any]], now: datetime,
          completed: dict[str, str] | None = None, new_instance: bool = False,
-         process_name: str | None = None, refresh: bool = False) -> list[HumanTask]:
+         process_name: str | None = None, refresh: bool = False,
+         summary: RefSummary | None = None) -> list[HumanTask]:
     """Make the open rows of `instance` match its ready manual tasks; returns the open rows.
 
     `ready` comes from `describe_ready`. New ready tasks get rows; rows whose task is no longer ready
@@ -144,8 +148,11 @@ def sync(session: Session, instance: ProcessInstance, ready: dict[str, dict[str,
     cancelled (a boundary event, a terminate, a cancelled branch). A brand-new instance has no rows
     yet (`new_instance`), so nothing is read. `refresh` rewrites the rows that stay open from their
     task (after the instance moved to another version of its model: name, form, role may differ);
-    a claimed task keeps its assignee.
+    a claimed task keeps its assignee. `summary` (what the instance serves, from the domain) gives
+    the rows their subject and search words; open rows follow a changed subject.
     """
+    subject = summary.subject[:1000] if summary is not None else None
+    keywords = summary.keywords if summary is not None else ""
     completed = completed or {}
     ready = dict(ready)
     still_open = []
@@ -159,6 +166,9 @@ def sync(session: Session, instance: ProcessInstance, ready: dict[str, dict[str,
                     if key != "assignee" or row.status != TaskStatus.CLAIMED.value:
                         setattr(row, key, value)
                 row.process_name = process_name
+            if refresh or row.subject != subject:
+                row.subject = subject
+                row.search_text = search_text(row.name, subject, keywords, row.process_name, row.business_key)
             still_open.append(row)
             continue
         who = completed.get(row.task_uuid)
@@ -169,7 +179,9 @@ def sync(session: Session, instance: ProcessInstance, ready: dict[str, dict[str,
         row = HumanTask(instance_id=instance.id, task_uuid=uuid, status=TaskStatus.READY.value,
                         business_key=instance.business_key, process_id=instance.process_id,
                         process_name=process_name, ref_type=instance.ref_type, ref_id=instance.ref_id,
-                        created_at=now,
+                        created_at=now, subject=subject,
+                        search_text=search_text(columns["name"], subject, keywords, process_name,
+                                                instance.business_key),
                         **columns)
         session.add(row)
         still_open.append(row)
@@ -200,11 +212,74 @@ def ever_visible_to(actor: Actor) -> ColumnElement[bool]:
                _role_in_body(actor))
 
 
-def inbox_query(actor: Actor, limit: int, offset: int) -> Select[HumanTask]:
-    """Ready tasks of `actor`, soonest due first."""
-    return (select(HumanTask).where(visible_to(actor))
-            .order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at, HumanTask.id)
-            .limit(limit).offset(offset))
+FOLDERS = ("open", "near_due", "overdue", "done")  # chờ xử lý, sắp đến hạn, quá hạn, đã xử lý
+
+
+@dataclass(frozen=True)
+class InboxQuery:
+    """A folder of the inbox and its filters (all optional)."""
+
+    folder: str = "open"
+    ref_type: str | None = None  # what the tasks serve (with ref_id)
+    ref_id: int | None = None
+    process_id: str | None = None  # the stage: which process the task belongs to
+    due_from: date | None = None  # due on or after this office day
+    due_to: date | None = None  # due on or before this office day
+    text: str = ""  # words searched without accents in the task, its subject and keywords
+    near_days: int = 3  # "sắp đến hạn": due within this many days
+
+
+def done_by(actor: Actor) -> ColumnElement[bool]:
+    """SQL condition: tasks this actor completed."""
+    return and_(HumanTask.completed_by == actor.username, HumanTask.status == TaskStatus.COMPLETED.value)
+
+
+def folder_condition(actor: Actor, folder: str, now: datetime, near_days: int) -> ColumnElement[bool]:
+    """SQL condition of one inbox folder."""
+    if folder == "done":
+        return done_by(actor)
+    if folder == "overdue":
+        return and_(visible_to(actor), HumanTask.due_at < now)
+    if folder == "near_due":
+        return and_(visible_to(actor), HumanTask.due_at >= now, HumanTask.due_at <= now + timedelta(days=near_days))
+    return visible_to(actor)
+
+
+def inbox_query(actor: Actor, limit: int, offset: int, query: InboxQuery | None = None,
+                now: datetime | None = None) -> Select[HumanTask]:
+    """Tasks of `actor` in a folder, filtered: open ones soonest due first, done ones latest first."""
+    query = query or InboxQuery()
+    now = now or datetime.now(UTC)
+    stmt = select(HumanTask).where(folder_condition(actor, query.folder, now, query.near_days))
+    if query.ref_type is not None and query.ref_id is not None:
+        stmt = stmt.where(HumanTask.ref_type == query.ref_type, HumanTask.ref_id == query.ref_id)
+    if query.process_id:
+        stmt = stmt.where(HumanTask.process_id == query.process_id)
+    if query.due_from is not None:
+        stmt = stmt.where(HumanTask.due_at >= start_of_day(query.due_from))
+    if query.due_to is not None:
+        stmt = stmt.where(HumanTask.due_at <= end_of_day(query.due_to))
+    for word in words(query.text):
+        stmt = stmt.where(HumanTask.search_text.like(like_pattern(word), escape="\\"))
+    if query.folder == "done":
+        order: tuple[Any, ...] = (HumanTask.completed_at.desc(), HumanTask.id.desc())
+    else:
+        order = (HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at, HumanTask.id)
+    return stmt.order_by(*order).limit(limit).offset(offset)
+
+
+def counts_query(actor: Actor, now: datetime, near_days: int) -> Select[Any]:
+    """One row: open, near-due and overdue tasks of `actor` (the open ones scanned once)."""
+    soon = now + timedelta(days=near_days)
+    return select(func.count(),
+                  func.coalesce(func.sum(case((and_(HumanTask.due_at >= now, HumanTask.due_at <= soon), 1),
+                                              else_=0)), 0),
+                  func.coalesce(func.sum(case((HumanTask.due_at < now, 1), else_=0)), 0)
+                  ).where(visible_to(actor))
+
+
+def done_count_query(actor: Actor) -> Select[Any]:
+    return select(func.count()).where(done_by(actor))
 
 
 def may_act(actor: Actor, row: HumanTask) -> bool:

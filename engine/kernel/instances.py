@@ -29,6 +29,7 @@ from .errors import ChithiError, ConflictError, FieldProblem, FormError, NotFoun
 from .expressions import SafeEvaluator, shared_budget
 from .journal import Journal
 from .models import HumanTask, MessageSubscription, ProcessInstance
+from .refs import Refs, RefSummary
 from .serialization import InstanceSerializer
 from .services import ChildPort, StepContext, current_step
 from .status import OPEN_TASK, RUNNING, InstanceStatus, move_status
@@ -58,6 +59,7 @@ class Instances:
         self.children: ChildPort | None = None  # fan-out moves lent to service tasks (Messages)
         self.completion_hooks: list[CompletionHook] = []  # e.g. a child counting itself home
         self.timer_listeners: list[Callable[[datetime], None]] = []  # e.g. the scheduler's wake-up
+        self.refs = Refs()  # what the domain says of an instance's business object (subject of its tasks)
         self._cache: OrderedDict[int, tuple[int, BpmnWorkflow]] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()
@@ -212,7 +214,7 @@ class Instances:
         faults.reach("instance_updated")
         open_tasks = humantasks.sync(s, row, ready, now, completed, new_instance=self._first_save(s, row),
                                      process_name=self.definitions.display_name(s, row.definition_id),
-                                     refresh=refresh_tasks)
+                                     refresh=refresh_tasks, summary=self._summary(s, row))
         s.info.setdefault("open_tasks", {})[row.id] = open_tasks
         if messages_changed:  # the common step changes no subscription: no query at all
             self._sync_subscriptions(s, row, messages)
@@ -237,6 +239,16 @@ class Instances:
         pending[0].append((instance_id, version, wf))
         if next_timer is not None:
             pending[1].append(next_timer)
+
+    def _summary(self, s: Session, row: ProcessInstance) -> RefSummary | None:
+        """What the instance serves, asked once per reference and transaction."""
+        if row.ref_type is None or row.ref_id is None:
+            return None
+        known: dict[tuple[str, int], RefSummary | None] = s.info.setdefault("ref_summaries", {})
+        key = (row.ref_type, row.ref_id)
+        if key not in known:
+            known[key] = self.refs.describe(s, row.ref_type, row.ref_id)
+        return known[key]
 
     @staticmethod
     def _first_save(s: Session, row: ProcessInstance) -> bool:

@@ -88,6 +88,7 @@ class HumanTask(Base):
         Index("ix_human_task_inbox_role", "status", "candidate_role", "body_code", "due_at"),
         Index("ix_human_task_inbox_assignee", "status", "assignee", "due_at"),
         Index("ix_human_task_ref", "ref_type", "ref_id"),
+        Index("ix_human_task_done", "completed_by", "completed_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -110,6 +111,8 @@ class HumanTask(Base):
     created_at: Mapped[datetime]
     completed_at: Mapped[datetime | None]
     completed_by: Mapped[str | None] = mapped_column(String(100))
+    subject: Mapped[str | None] = mapped_column(String(1000))  # what it serves, in words (refs.RefSummary)
+    search_text: Mapped[str | None] = mapped_column(Text)  # folded name, subject and keywords (text.fold)
 
 
 class AuditEvent(Base):

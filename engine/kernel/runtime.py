@@ -27,11 +27,13 @@ from .deployment import Definitions
 from .errors import Problem
 from .expressions import SafeEvaluator
 from .forms import FormCheckFn
+from .humantasks import InboxQuery
 from .inspection import Inspection
 from .instances import Instances
 from .journal import Journal
 from .messaging import Messages
 from .modeling import Modeling
+from .refs import RefDescriber, Refs
 from .serialization import InstanceSerializer
 from .services import ServiceRegistry
 from .tasks import HumanTasks
@@ -53,7 +55,7 @@ class ChithiEngine:
                  workflows_dir: Path | None = None, cache_size: int = 512,
                  password_hasher: PasswordHasher | None = None, known_roles: Mapping[str, str] | None = None,
                  body_name: BodyName | None = None, form_checks: tuple[FormCheckFn, ...] = (),
-                 sweeps: tuple[Sweep, ...] = ()):
+                 sweeps: tuple[Sweep, ...] = (), describe_refs: tuple[RefDescriber, ...] = ()):
         self.db = db
         self.clock = clock
         self.evaluator = evaluator
@@ -68,6 +70,7 @@ class ChithiEngine:
                                        workflows_dir)
         self.instances = Instances(self.journal, self.definitions, self.serializer, script_engine, evaluator,
                                    lane_roles or {}, cache_size)
+        self.instances.refs = self.refs = Refs(describe_refs)
         self.messages = Messages(self.instances)
         self.tasks = HumanTasks(self.instances, form_checks)
         self.timers = Timers(self.instances)
@@ -140,9 +143,14 @@ class ChithiEngine:
 
     # ------------------------------------------------------------------ human tasks
 
-    def inbox(self, actor: Actor, *, limit: int = 100, offset: int = 0) -> list[TaskInfo]:
-        """Ready tasks `actor` may act on, soonest due first."""
-        return self.tasks.inbox(actor, limit=limit, offset=offset)
+    def inbox(self, actor: Actor, *, limit: int = 100, offset: int = 0,
+              query: InboxQuery | None = None) -> list[TaskInfo]:
+        """Tasks of `actor` in a folder (open by default), filtered, soonest due first."""
+        return self.tasks.inbox(actor, limit=limit, offset=offset, query=query)
+
+    def inbox_counts(self, actor: Actor, near_days: int = 3) -> dict[str, int]:
+        """How many tasks each folder of `actor`'s inbox holds (one indexed query)."""
+        return self.tasks.counts(actor, near_days)
 
     def get_task(self, task_id: int, actor: Actor) -> TaskInfo:
         """One task, if `actor` may see it."""

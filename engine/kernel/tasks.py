@@ -6,13 +6,14 @@ from typing import Any, cast
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import CursorResult, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session
 
 from . import humantasks
 from .accounts import Actor
 from .errors import ConflictError, InvalidState, NotFound, PermissionDenied
 from .forms import FormCheck, FormCheckFn, FormField, validate_submission
+from .humantasks import InboxQuery
 from .instances import Instances
 from .models import HumanTask, ProcessInstance
 from .status import OPEN_TASK, RUNNING, TaskStatus
@@ -30,10 +31,34 @@ class HumanTasks:
         self.db = instances.db
         self.form_checks = form_checks  # the features' checks of a submission (forms.FormCheck)
 
-    def inbox(self, actor: Actor, *, limit: int = 100, offset: int = 0) -> list[TaskInfo]:
-        """Ready tasks `actor` may act on, soonest due first (indexed SQL only)."""
+    def inbox(self, actor: Actor, *, limit: int = 100, offset: int = 0,
+              query: InboxQuery | None = None) -> list[TaskInfo]:
+        """Tasks of `actor` in a folder (open ones by default), filtered, soonest due first (SQL only)."""
+        now = self.instances.clock.now()
         with self.db.session() as s:
-            return [TaskInfo.from_row(r) for r in s.scalars(humantasks.inbox_query(actor, min(limit, 500), offset))]
+            stmt = humantasks.inbox_query(actor, min(limit, 500), max(offset, 0), query, now)
+            return [TaskInfo.from_row(r) for r in s.scalars(stmt)]
+
+    def counts(self, actor: Actor, near_days: int = 3) -> dict[str, int]:
+        """How many tasks each folder holds: open, near_due, overdue, done."""
+        now = self.instances.clock.now()
+        with self.db.session() as s:
+            row = s.execute(humantasks.counts_query(actor, now, near_days)).one()
+            done: int = s.scalar(humantasks.done_count_query(actor)) or 0
+        return {"open": int(row[0]), "near_due": int(row[1]), "overdue": int(row[2]), "done": int(done)}
+
+    def choices(self, actor: Actor) -> tuple[list[tuple[str, int, str]], list[tuple[str, str]]]:
+        """What the inbox's filters offer: the business objects (type, id, subject) and the processes
+        (id, name) among the actor's open tasks."""
+        with self.db.session() as s:
+            visible = humantasks.visible_to(actor)
+            refs: Any = s.execute(select(HumanTask.ref_type, HumanTask.ref_id, func.max(HumanTask.subject))
+                             .where(visible, HumanTask.ref_id.is_not(None))
+                             .group_by(HumanTask.ref_type, HumanTask.ref_id).limit(500)).all()
+            processes: Any = s.execute(select(HumanTask.process_id, func.max(HumanTask.process_name)).where(visible)
+                                  .group_by(HumanTask.process_id).limit(200)).all()
+        return ([(str(t), int(i), str(subj or "")) for t, i, subj in refs],
+                sorted(((str(p), str(n or p)) for p, n in processes), key=lambda pn: pn[1]))
 
     @staticmethod
     def _row(s: Session, task_id: int, actor: Actor) -> HumanTask:

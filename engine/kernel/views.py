@@ -33,6 +33,7 @@ class TaskInfo:
     context: list[tuple[str, str]] = field(default_factory=list)  # what earlier steps recorded, to read
     completed_by: str | None = None
     completed_at: datetime | None = None
+    subject: str | None = None  # what the task serves, in words (from the domain)
 
     @classmethod
     def from_row(cls, row: HumanTask) -> TaskInfo:
@@ -45,7 +46,7 @@ class TaskInfo:
             documentation=form.get("documentation"),
             form=[FormField.from_dict(f) for f in form.get("fields", [])],
             ref_type=row.ref_type, ref_id=row.ref_id, completed_by=row.completed_by, completed_at=row.completed_at,
-            process_name=row.process_name,
+            process_name=row.process_name, subject=row.subject,
             context=[(label, value) for label, value in form.get("context", [])],
         )
 

@@ -215,3 +215,26 @@ def test_leader_sees_what_the_clerk_registered(client, auth, engine):
     assert 'id="task-context"' in html and "Thông tin hồ sơ" in html
     assert "125" in html and "Văn phòng Chính phủ" in html
     assert "Chỉ thị 15/CT-TTg &lt;về Kỳ thi&gt;" in html  # escaped, not markup
+
+
+def test_inbox_folders_filters_and_search(client, auth, engine, clock):
+    start_sample(engine)
+    task = only_task(engine, "chuyenvien")
+    auth.login("chuyenvien")
+    html = client.get("/").get_data(as_text=True)
+    for label in ("Chờ xử lý", "Sắp đến hạn", "Quá hạn", "Đã xử lý"):
+        assert label in html
+    assert 'id="folder-open"' in html and 'data-count="1"' in html
+    found = client.get("/?q=" + task.name.split()[0].lower()).get_data(as_text=True)
+    assert f'href="/tasks/{task.id}"' in found
+    missing = client.get("/?q=khong+co+dau+viec+nay").get_data(as_text=True)
+    assert f'href="/tasks/{task.id}"' not in missing and "Không có việc nào khớp bộ lọc" in missing
+    bad = client.get("/?due_from=31/02/2024")
+    assert bad.status_code == 400 and "ngày không hợp lệ" in bad.get_data(as_text=True)
+    if task.due_at is not None:
+        from engine.kernel.calendar import local_date
+
+        day = local_date(task.due_at).strftime("%d/%m/%Y")
+        assert f'href="/tasks/{task.id}"' in client.get(f"/?due_from={day}&due_to={day}").get_data(as_text=True)
+    done = client.get("/?folder=done").get_data(as_text=True)
+    assert "Bạn chưa xử lý việc nào" in done
