@@ -122,4 +122,5 @@ def build_engine(database_url: str, *, clock: Clock | None = None, workflows_dir
                         services=registry, lane_roles=lane_roles(), workflows_dir=workflows_dir,
                         password_hasher=password_hasher, known_roles=known_roles(), body_name=body_namer(),
                         form_checks=checks, sweeps=tuple(s for feature in features() for s in feature.sweeps),
-                        describe_refs=tuple(f.describe_ref for f in features() if f.describe_ref is not None))
+                        describe_refs=tuple(f.describe_ref for f in features() if f.describe_ref is not None),
+                        after_upgrade=tuple(f.after_upgrade for f in features() if f.after_upgrade is not None))

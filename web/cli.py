@@ -48,10 +48,11 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     """Create or migrate the schema."""
     eng = open_engine(args)
     try:
-        eng.upgrade_schema()
+        derived = eng.upgrade_schema()
     finally:
         eng.shutdown()
-    print(f"Database schema is up to date ({database_url(args).split('://', 1)[0]}).")
+    print(f"Database schema is up to date ({database_url(args).split('://', 1)[0]})."
+          + (f" {derived} rows of derived data written (e.g. follow-up facts of older directives)." if derived else ""))
     return 0
 
 

@@ -14,10 +14,10 @@ from __future__ import annotations
 from typing import Any
 
 from ..kernel.accounts import Actor
-from ..kernel.errors import NotFound
+from ..kernel.errors import NotFound, PermissionDenied
 from . import tracking
 from .export import Export, board_workbook
-from .policy import reader_scope
+from .policy import may_manage_follow_up, reader_scope
 from .store import get_directive_row
 
 
@@ -94,3 +94,26 @@ def backfill(engine: Any) -> int:
     tracking.backfill_facts). Returns the rows added."""
     with engine.db.session(write=True) as s:
         return tracking.backfill_facts(s, engine.clock.now())
+
+
+def set_chasing_mode(engine: Any, directive_id: int, actor: Actor, *, automatic: bool) -> bool:
+    """Whether the directive's chasing letters go out without a person reviewing them (numbered,
+    signed by the issuer's first signer) or wait for the drafter's review (the default). The
+    issuing office's follow-up people and administrators may change it; the change is a comment of
+    the directive and an audit event. Returns the mode now in force."""
+    from .store import add_comment
+
+    with engine.transaction() as s:
+        row = get_directive_row(s, directive_id, for_update=True)
+        if not reader_scope(s, row, actor).visible:
+            raise NotFound(f"không có chỉ thị id={directive_id}")
+        if not may_manage_follow_up(actor, row):
+            raise PermissionDenied("Chỉ cán bộ theo dõi của cơ quan ban hành được đổi cách gửi thư đôn đốc")
+        if bool(row.chase_auto_send) != automatic:
+            row.chase_auto_send = automatic
+            add_comment(s, directive_id, stage=row.stage, actor=actor.username, now=engine.clock.now(),
+                        text=("Thư đôn đốc từ nay được gửi tự động, không chờ duyệt" if automatic
+                              else "Thư đôn đốc từ nay chờ chuyên viên xem lại và chọn người ký trước khi gửi"))
+            engine.record(s, actor.username, "directive_chasing_mode", row.instance_id,
+                          {"directive_id": directive_id, "automatic": automatic})
+        return automatic

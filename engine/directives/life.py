@@ -34,7 +34,15 @@ from ..model.codec import directive_from_dict, directive_to_dict
 from ..model.directive import Directive, Side, directive_date, number_text
 from ..model.loader import validate_directive_data
 from .checks import directory_problems
-from .policy import is_issuing_reader, may_read_document, reader_scope, require_import, scope_allows, visible_directives
+from .policy import (
+    is_issuing_reader,
+    may_manage_follow_up,
+    may_read_document,
+    reader_scope,
+    require_import,
+    scope_allows,
+    visible_directives,
+)
 from .store import DirectiveRow, assignments_of, create_directive, directive_ref, get_directive_row
 
 NATIONAL_FIELDS = ("number", "symbol", "issuer", "date")
@@ -269,6 +277,7 @@ def directive_summary(engine, directive_id: int, actor=None) -> dict:
             "issued_on": row.issued_on.isoformat() if row.issued_on else None,
             "subject": row.subject, "issuer_code": row.issuer_code, "national_ref": row.national_ref,
             "instance_id": row.instance_id, "version": row.version,
+            "chase_auto_send": bool(row.chase_auto_send), "may_manage_follow_up": may_manage_follow_up(actor, row),
             "signature": {"authority": d.signature.authority, "title": d.signature.title, "name": d.signature.name},
             "assignments": [_assignment_json(a) for a in assignments_of(s, directive_id)],
             "comments": [{"stage": c.stage, "actor": c.actor, "at": c.at.isoformat(), "text": c.text,

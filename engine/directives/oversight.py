@@ -22,9 +22,6 @@ from .policy import reader_scope, visible_directives
 from .subjects import directive_title
 
 LETTER_KINDS = ("reminder_letter", "chasing_letter")
-STAGE_NAMES = {"intake": "Tiếp nhận", "drafting": "Soạn thảo", "consultation": "Lấy ý kiến", "review": "Thẩm định",
-               "signing": "Trình ký", "issued": "Đã ban hành", "distributed": "Đã phát hành",
-               "following_up": "Theo dõi thực hiện", "closed": "Đã kết thúc"}
 
 
 # ------------------------------------------------------------------ the board
@@ -283,7 +280,7 @@ def dashboard(engine: Any, actor: Actor, months: int = 12) -> Dashboard:
         if visible is not None:
             stage_q = stage_q.where(visible)
         by_stage = dict(s.execute(stage_q).all())
-        stages = [(st, STAGE_NAMES.get(st, st), int(by_stage[st])) for st in store.STAGES if by_stage.get(st)]
+        stages = [(st, store.STAGE_NAMES.get(st, st), int(by_stage[st])) for st in store.STAGES if by_stage.get(st)]
         overdue = tracking.overdue_bodies(s, now, issuer_code=issuer, limit=100)
         by_body = tracking.rates_by(s, now, by="body", issuer_code=issuer)
         by_directive = tracking.rates_by(s, now, by="directive", issuer_code=issuer)

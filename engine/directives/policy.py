@@ -87,6 +87,17 @@ def require_edit_draft(actor: Actor | None, row: DirectiveRow) -> None:
     raise PermissionDenied("Chỉ chuyên viên hoặc lãnh đạo đơn vị của cơ quan ban hành được sửa dự thảo")
 
 
+FOLLOW_UP_ROLES = frozenset({"clerk", "unit_head", "leader", "office_reviewer", "records_clerk"})
+
+
+def may_manage_follow_up(actor: Actor | None, row: DirectiveRow) -> bool:
+    """Whether `actor` may change how a directive is followed up (chasing letters sent without
+    review): its issuing office's people who run the follow-up, and administrators."""
+    if actor is None or actor.is_admin:
+        return True
+    return actor.body_code == row.issuer_code and bool(FOLLOW_UP_ROLES & set(actor.roles))
+
+
 def may_read_incoming(actor: Actor | None, entry) -> bool:
     """Whether `actor` may read an incoming document and its file: the receiving office (and admins)."""
     return actor is None or actor.is_admin or (actor.body_code is not None and actor.body_code == entry.receiver_code)

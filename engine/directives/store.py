@@ -31,6 +31,11 @@ from ..model.directive import Assignment, Directive
 DIRECTIVE = "directive"  # the ref_type of the instances and tasks that serve a directive
 STAGES = ("intake", "drafting", "consultation", "review", "signing", "issued", "distributed", "following_up",
           "closed")
+STAGE_NAMES = {  # what people call each stage (pages, dashboard, inbox)
+    "intake": "Tiếp nhận văn bản đến", "drafting": "Soạn thảo", "consultation": "Lấy ý kiến",
+    "review": "Thẩm định", "signing": "Trình ký", "issued": "Đã ban hành", "distributed": "Đã phát hành",
+    "following_up": "Theo dõi thực hiện", "closed": "Đã kết thúc",
+}
 
 
 class DirectiveRow(Base):

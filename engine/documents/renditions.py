@@ -153,3 +153,25 @@ def convert_pending(transaction: Callable[[], Any], now: Callable[[], datetime],
                 if row.status == FAILED:
                     row.finished_at = now()
     return done
+
+
+def _stable(content: bytes) -> bytes:
+    """The same .docx with every part dated alike: a document made twice from the same data has
+    the same bytes (zip entries otherwise carry the moment they were written)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(content)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            part = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            part.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(part, src.read(info))
+    return out.getvalue()
+
+
+def pdf_of(transaction: Callable[[], Any], content: bytes, now: datetime) -> Rendition:
+    """The PDF of a .docx made on the fly (a printed board): its bytes are kept once by hash and
+    converted like a stored document's, so asking again while nothing changed is served at once."""
+    content = _stable(content)
+    with transaction() as s:
+        digest = _put_blob(s, content, now)
+        done = stored(s, digest)
+        return done if done is not None else request(s, digest, now)

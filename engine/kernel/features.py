@@ -41,4 +41,7 @@ class Feature:
     body_name: Callable[[Session, str], str | None] | None = None  # a body code's name, None if unknown
     form_checks: tuple[FormCheckFn, ...] = ()  # checks of a task submission before it completes
     sweeps: tuple[Sweep, ...] = ()  # background work run by the scheduler
+    # after the schema moved (`chithi db upgrade`): bring data the feature derives up to date; must be
+    # idempotent and cheap when there is nothing to do; returns the rows it wrote
+    after_upgrade: Callable[[Any], int] | None = None
     describe_ref: RefDescriber | None = None  # (session, ref_type, ref_id) → RefSummary of what it serves

@@ -8,7 +8,7 @@ each hands over to the collaborator that owns it.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from datetime import datetime
 from pathlib import Path
@@ -55,13 +55,15 @@ class ChithiEngine:
                  workflows_dir: Path | None = None, cache_size: int = 512,
                  password_hasher: PasswordHasher | None = None, known_roles: Mapping[str, str] | None = None,
                  body_name: BodyName | None = None, form_checks: tuple[FormCheckFn, ...] = (),
-                 sweeps: tuple[Sweep, ...] = (), describe_refs: tuple[RefDescriber, ...] = ()):
+                 sweeps: tuple[Sweep, ...] = (), describe_refs: tuple[RefDescriber, ...] = (),
+                 after_upgrade: tuple[Callable[[Any], int], ...] = ()):
         self.db = db
         self.clock = clock
         self.evaluator = evaluator
         self.script_engine = script_engine
         self.services = services
         self.sweeps = sweeps
+        self.after_upgrade = after_upgrade
         self.serializer = InstanceSerializer()
         self.journal = Journal(db, clock)
         self.accounts = Accounts(self.journal, password_hasher, known_roles=known_roles, body_name=body_name)
@@ -80,11 +82,13 @@ class ChithiEngine:
         self.modeling = Modeling(self.definitions, services, dict(known_roles or {}), dict(lane_roles or {}))
         spiff_clock.install()
 
-    def upgrade_schema(self) -> None:
-        """Create or migrate this engine's database schema."""
+    def upgrade_schema(self) -> int:
+        """Create or migrate this engine's database schema, then let the features bring what they
+        derive up to date (e.g. facts a new table holds for older rows); returns the rows they wrote."""
         from .db import upgrade
 
         upgrade(self.db.url)
+        return sum(hook(self) for hook in self.after_upgrade)
 
     def shutdown(self) -> None:
         """Stop the scheduler (if any) and close database connections."""

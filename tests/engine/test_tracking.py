@@ -225,3 +225,21 @@ def test_assignments_followed_up_before_the_facts_existed_are_backfilled(databas
         assert tracking.backfill_facts(s, DUE_1) == 0  # once
         cell = tracking.board(s, did, DUE_1 + timedelta(days=1), body_code="LS.CA").rows[0].cells[0]
     assert (cell.status, cell.report_id is not None) == ("on_time", True)
+
+
+def test_the_schema_upgrade_backfills_older_directives_facts(database, clock):
+    """`chithi db upgrade` runs the features' after-upgrade hooks: a database upgraded to 0009 gets
+    the facts of directives followed up before (and nothing more on the next upgrade)."""
+    from engine.app import build_engine
+
+    with database.session() as s:
+        did = create_directive(s, load_directive_file(LANGSON), actor="chuyenvien", clock=clock)
+        rows = assignments_of(s, did)
+        for a in rows:
+            a.followup_instance_id = 1000 + a.id
+    engine = build_engine(database.url, clock=clock)
+    try:
+        assert engine.upgrade_schema() == len(rows) * 6
+        assert engine.upgrade_schema() == 0
+    finally:
+        engine.db.dispose()

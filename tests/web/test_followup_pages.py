@@ -62,6 +62,9 @@ def test_board_pdf_and_xlsx(client, auth, engine, clock):
     clock.set(DUE_1 + timedelta(days=3))
     user(engine, "lanhdao")
     auth.login("lanhdao")
+    waiting = client.get(f"/directives/{did}/board.pdf")  # converted in the background, like documents
+    assert waiting.status_code == 202 and "Đang chuyển văn bản sang PDF" in waiting.get_data(as_text=True)
+    assert engine.run_sweeps()["pdf"] == 1
     response = client.get(f"/directives/{did}/board.pdf")
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
     xlsx = client.get(f"/directives/{did}/board.xlsx")
@@ -131,3 +134,29 @@ def test_board_pages_keep_the_totals_of_every_body(engine, clock):
         assert whole.board.status_grid() == tracking.board(s, did, clock.now()).status_grid()
     late = oversight.board_view(engine, did, leader, status="late")
     assert [r.body_code for r in late.board.rows] == ["LS.CA"] and late.board.rates.late == 1
+
+
+def test_the_issuing_office_chooses_whether_chasing_letters_wait_for_review(client, auth, engine, clock):
+    from .conftest import csrf_token_of
+
+    did, _ = followed_directive(engine, clock)
+    user(engine, "donvi")
+    auth.login("donvi")  # an assigned body neither sees the choice nor may make it
+    assert 'id="chasing-mode"' not in client.get(f"/directives/{did}").get_data(as_text=True)
+    token = csrf_token_of(client.get("/").get_data(as_text=True))
+    assert client.post(f"/directives/{did}/chasing-mode", data={"automatic": "1", "csrf_token": token}).status_code \
+        in (403, 404)
+    auth.logout()
+    user(engine, "chuyenvien")
+    auth.login("chuyenvien")
+    page = client.get(f"/directives/{did}").get_data(as_text=True)
+    assert 'id="chasing-mode"' in page and 'id="open-board"' in page
+    response = client.post(f"/directives/{did}/chasing-mode", data={"automatic": "1", "csrf_token": csrf_token_of(page)})
+    assert response.status_code == 302
+    page = client.get(f"/directives/{did}").get_data(as_text=True)
+    assert "Thư đôn đốc từ nay được gửi tự động" in page
+    assert 'value="1" checked' in page
+    with engine.db.session() as s:
+        from engine.directives.store import get_directive_row
+
+        assert get_directive_row(s, did).chase_auto_send is True

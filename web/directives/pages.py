@@ -11,6 +11,7 @@ from engine.directives.intake import incoming_view
 from engine.directives.life import directive_summary, import_directive, list_visible
 from engine.directives.lookup import body_names
 from engine.directives.policy import may_import, require_import
+from engine.directives.store import STAGE_NAMES
 from engine.kernel.errors import FormError, PermissionDenied
 
 from ..auth import current_actor, login_required
@@ -20,12 +21,7 @@ from ..params import db_int
 
 bp = Blueprint("directives", __name__, url_prefix="/directives")
 
-STAGE_LABELS = {
-    "intake": "Tiếp nhận văn bản đến", "drafting": "Soạn thảo", "consultation": "Lấy ý kiến",
-    "review": "Thẩm định", "signing": "Trình ký",
-    "issued": "Đã ban hành", "distributed": "Đã phát hành", "following_up": "Theo dõi thực hiện",
-    "closed": "Đã kết thúc",
-}
+STAGE_LABELS = STAGE_NAMES  # engine/directives/store.py: the one list of stages and their names
 COMMENT_STAGE_LABELS = {
     "drafting": "Soạn thảo (phần đã sửa, tiếp thu)", "consultation": "Góp ý của cơ quan",
     "review": "Thẩm định dự thảo", "signing": "Trình ký", "closing": "Báo cáo tổng kết",

@@ -63,12 +63,24 @@ def pdf(document_id: int):
         meta, rendition = pdf_for(get_engine(), document_id, current_actor())
     except OfficeSuiteMissing:
         return render_error_page(503, "office_suite_missing", PDF_UNAVAILABLE)
+    return pdf_response(rendition, _with_suffix(meta.filename, ".pdf"),
+                        title=f"{meta.kind_title} (phiên bản {meta.version})",
+                        back_url=url_for("documents.show", document_id=document_id),
+                        docx_url=url_for("documents.download", document_id=document_id),
+                        retry_url=url_for("documents.pdf_again", document_id=document_id))
+
+
+def pdf_response(rendition, filename: str, *, title: str, back_url: str, docx_url: str | None = None,
+                 retry_url: str | None = None):
+    """The PDF when it is made; meanwhile a page that says so and reloads itself (202); a failed
+    conversion says why (503) with a way to ask again."""
     if rendition.status == DONE and rendition.content is not None:
         return Response(rendition.content, mimetype="application/pdf",
-                        headers={"Content-Disposition": content_disposition(_with_suffix(meta.filename, ".pdf"))})
+                        headers={"Content-Disposition": content_disposition(filename)})
+    page = dict(title=title, back_url=back_url, docx_url=docx_url, retry_url=retry_url, filename=filename)
     if rendition.status == FAILED:
-        return render_template("documents/pdf_wait.html", doc=meta, failed=True, error=rendition.error), 503
-    return render_template("documents/pdf_wait.html", doc=meta, failed=False), 202, {"Retry-After": "2"}
+        return render_template("documents/pdf_wait.html", failed=True, error=rendition.error, **page), 503
+    return render_template("documents/pdf_wait.html", failed=False, **page), 202, {"Retry-After": "2"}
 
 
 @bp.post("/<int:document_id>/pdf")

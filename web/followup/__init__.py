@@ -13,7 +13,7 @@ from engine.kernel.errors import FormError
 
 from ..auth import current_actor, login_required
 from ..context import get_engine
-from ..documents.pages import content_disposition
+from ..documents.pages import content_disposition, pdf_response
 from ..errors import WebError
 from ..features import NavLink, TaskPanel, WebFeature
 from ..params import page_number
@@ -54,13 +54,29 @@ def board(directive_id: int):
 @bp.get("/directives/<int:directive_id>/board.pdf")
 @login_required
 def board_pdf(directive_id: int):
-    """The board printed (a landscape table, converted by LibreOffice)."""
-    from engine.documents.pdf import convert_to_pdf
+    """The board printed (a landscape table), converted to PDF by the scheduler's sweep like any
+    document (engine/documents/renditions.py): meanwhile a page that says so and reloads itself."""
+    from engine.documents.pdf import soffice_path
+    from engine.documents.renditions import pdf_of
 
     view = _board(directive_id, printing=True)
-    data = convert_to_pdf(board_docx(view))
+    soffice_path()  # 503 with what to install rather than a conversion nobody can make
+    eng = get_engine()
+    rendition = pdf_of(lambda: eng.db.session(write=True), board_docx(view), eng.clock.now())
     name = f"Bang theo doi - chi thi {directive_id} - {local_date(view.board.now).strftime('%d-%m-%Y')}.pdf"
-    return Response(data, mimetype="application/pdf", headers={"Content-Disposition": content_disposition(name)})
+    return pdf_response(rendition, name, title="Bảng theo dõi",
+                        back_url=url_for("followup.board", directive_id=directive_id))
+
+
+@bp.post("/directives/<int:directive_id>/chasing-mode")
+@login_required
+def chasing_mode(directive_id: int):
+    """Gửi thư đôn đốc tự động hay chờ duyệt (the issuing office's choice, per directive)."""
+    automatic = request.form.get("automatic") == "1"
+    boards.set_chasing_mode(get_engine(), directive_id, current_actor(), automatic=automatic)
+    flash("Thư đôn đốc sẽ được gửi tự động." if automatic else "Thư đôn đốc sẽ chờ chuyên viên xem lại trước khi gửi.",
+          "success")
+    return redirect(url_for("directives.show", directive_id=directive_id))
 
 
 @bp.get("/directives/<int:directive_id>/board.xlsx")
