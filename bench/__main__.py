@@ -24,8 +24,7 @@ from .common import Figure, pg_server_url
 ROOT = Path(__file__).resolve().parent
 RESULTS_DIR = ROOT / "results"
 RESULTS = ROOT / "results.json"
-AREAS = ("bench_engine", "bench_directives", "bench_documents", "bench_timers", "bench_http", "bench_tracking",
-         "bench_followup")
+AREAS = ("bench_engine", "bench_directives", "bench_documents", "bench_timers", "bench_followup", "bench_http")
 
 
 def _git_revision() -> str:

@@ -200,7 +200,9 @@ class Person:
             if status == 302:
                 done += 1
             if directive_pages and done % 5 == 0:
-                self.request("GET", f"/directives/{directive_pages[done % len(directive_pages)]}", "page_directive")
+                directive = directive_pages[done % len(directive_pages)]
+                self.request("GET", f"/directives/{directive}", "page_directive")
+                self.request("GET", f"/directives/{directive}/board", "page_board")
         return done
 
 
@@ -274,7 +276,7 @@ def measure(url: str) -> dict:
                 proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 proc.kill()
-    pages = [s for kind in ("page_inbox", "page_task", "page_directive") for s in samples[kind]]
+    pages = [s for kind in ("page_inbox", "page_task", "page_directive", "page_board") for s in samples[kind]]
     requests = [s for kind, values in samples.items() if not kind.startswith("pdf_") for s in values]
     return {"people": len(users), "directives": DIRECTIVES, "workers": WORKERS, "elapsed_s": elapsed,
             "completions": sum(completed), "completions_per_s": sum(completed) / elapsed,

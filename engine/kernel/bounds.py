@@ -16,7 +16,7 @@ from .errors import ExpressionError
 MAX_CARDINALITY = 300  # instances of one multi-instance task (SpiffWorkflow: 1,000 take 3.7 s, 3,000 take 21 s)
 MAX_STEP_ELEMENTS = 500  # elements one step may run before it must wait (a loop without a wait state)
 MAX_LOOP_MAXIMUM = 1_000  # loopMaximum of a standard loop
-MAX_CHILDREN = 5_000  # child instances one fan-out may start (a directive to every body of a province: ~1,000)
+MAX_CHILDREN = 5_000  # child instances one fan-out may start (one per body of a whole province is ~1,000)
 MAX_CYCLE_REPEATS = 10_000  # R<n> of a timer cycle
 MIN_CYCLE_PERIOD = timedelta(minutes=1)
 MAX_TIMER_DAYS = 36_600  # about a hundred years: the longest wait a timer may express

@@ -70,6 +70,7 @@ def _answer(engine, task, today) -> dict | None:
         "Task_report": {"content": "Đã triển khai."}, "Task_report_late": {"content": "Báo cáo chậm."},
         "Task_report_after": {"content": "Báo cáo sau nhắc nhở."},
         "Task_escalation": {"instruction": "Yêu cầu báo cáo ngay."},
+        "Task_review_chasing": {"letter_text": "", "signer": ""},  # the drafted text, the directive's signer
         "Task_closeout_draft": {"summary": "Hoàn thành."}, "Task_closeout_approve": APPROVE,
         "Task_archive": {"file_code": "HS-01"},
     }

@@ -53,6 +53,7 @@ def test_a_directive_backed_up_mid_life_is_restored_and_carried_to_close_out(eng
                 stage(restored, did)) == before
         assert restored.verify_audit().ok
         desk = Desk(restored, clock)
+        desk.move_to(clock.now())  # the restarted scheduler fires what fell due since the backup: the final period opens
         report(desk, "LS.CA", text="Báo cáo cuối kỳ, nộp lại sau khôi phục.")
         assert ready(restored, iid) == ["Task_closeout_draft"]
         desk.do("clerk", ISSUER_LS, "Task_closeout_draft", {"summary": "Hoàn thành."})
