@@ -1,18 +1,25 @@
-"""Numbers and JSON as a request carries them, converted in one place.
+"""Numbers, text and JSON as a request carries them, converted in one place.
+
+Every text a request carries — query strings, form fields, JSON strings — reaches the app in
+Unicode NFC: Vietnamese typed on a keyboard that sends decomposed letters (NFD) is stored, compared
+and searched as the same text as everyone else's.
 
 Every whole number from a URL (`<int:…>`), a query string or a form (`type=db_int`) must fit the
-database's 64-bit integer, so `/api/tasks/18446744073709551616` is a 404 and `offset=2**64` a 400,
-never a database overflow (500). JSON bodies nested deeper than Python can parse are a 400."""
+database's integer columns (ids are 32-bit INTEGER on PostgreSQL), so `/api/tasks/2147483648` is a
+404 and `offset=2**64` a 400, never a database overflow (500). JSON bodies nested deeper than Python
+can parse are a 400."""
 from __future__ import annotations
 
 import json
+import unicodedata
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Request
 from flask.json.provider import DefaultJSONProvider
+from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from werkzeug.routing import IntegerConverter
 
-DB_INT_MAX = 2**63 - 1  # BIGINT; ids, offsets, versions and years are all far below
+DB_INT_MAX = 2**31 - 1  # INTEGER on PostgreSQL (ids); offsets, versions and years are all far below
 MAX_OFFSET = 10_000_000  # how far into a list the API pages
 
 
@@ -20,7 +27,7 @@ def db_int(text: str) -> int:
     """A whole number from 0 to DB_INT_MAX; ValueError otherwise (for `request.args.get(..., type=db_int)`,
     which then gives the default)."""
     stripped = str(text).strip()
-    if not stripped.isdigit() or not stripped.isascii() or len(stripped) > 19:
+    if not stripped.isdigit() or not stripped.isascii() or len(stripped) > 10:
         raise ValueError(f"not a whole number from 0 to {DB_INT_MAX}")
     value = int(stripped)
     if value > DB_INT_MAX:
@@ -55,12 +62,63 @@ class DbIntConverter(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
+def nfc(value: Any) -> Any:
+    """`value` with every text in it in NFC: dict keys and values, list items, at any depth (no
+    recursion: a body nested as deep as JSON allows is walked too). Lists and dicts are changed in
+    place: they are the request's own, just parsed."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    stack = [value] if isinstance(value, list | dict) else []
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            for i, v in enumerate(item):
+                if isinstance(v, str):
+                    item[i] = unicodedata.normalize("NFC", v)
+                elif isinstance(v, list | dict):
+                    stack.append(v)
+            continue
+        for key in list(item):
+            v = item[key]
+            if isinstance(v, str):
+                v = item[key] = unicodedata.normalize("NFC", v)
+            elif isinstance(v, list | dict):
+                stack.append(v)
+            if isinstance(key, str) and (composed := unicodedata.normalize("NFC", key)) != key:
+                del item[key]
+                item[composed] = v
+    return value
+
+
+class NfcMultiDict(ImmutableMultiDict):  # type: ignore[type-arg]
+    """The query string's and the form's fields, their text in NFC."""
+
+    def __init__(self, mapping: Any = None) -> None:
+        if mapping is None:
+            super().__init__()
+            return
+        if isinstance(mapping, MultiDict):
+            items = list(mapping.items(multi=True))
+        elif isinstance(mapping, dict):
+            items = list(mapping.items())
+        else:
+            items = list(mapping)
+        super().__init__([(nfc(k), nfc(list(v)) if isinstance(v, list | tuple) else nfc(v)) for k, v in items])
+
+
+class NfcRequest(Request):
+    """Flask's request, whose args and form hold NFC text."""
+
+    parameter_storage_class = NfcMultiDict
+
+
 class BoundedJSONProvider(DefaultJSONProvider):
-    """Flask's JSON, where a body too deeply nested to parse is a ValueError (a 400), not a RecursionError."""
+    """Flask's JSON, where a body too deeply nested to parse is a ValueError (a 400), not a
+    RecursionError, and every text of the body is NFC."""
 
     def loads(self, s: str | bytes, **kwargs: Any) -> Any:
         try:
-            return json.loads(s, **kwargs)
+            return nfc(json.loads(s, **kwargs))
         except RecursionError:
             raise ValueError("JSON lồng quá sâu / JSON nested too deeply") from None
 
@@ -68,5 +126,6 @@ class BoundedJSONProvider(DefaultJSONProvider):
 def init_app(app: Flask) -> None:
     """Install the converter (before any blueprint is registered) and the JSON provider."""
     app.url_map.converters["int"] = DbIntConverter
+    app.request_class = NfcRequest
     app.json = BoundedJSONProvider(app)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Vietnamese stays readable

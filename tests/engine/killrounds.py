@@ -38,12 +38,12 @@ MAX_MOVES = 2_000  # a worker never killed stops here
 
 def _directive(today, n: int) -> dict:
     """The Lạng Sơn State directive (the n-th copy) for two bodies, its two-period cycle starting
-    after `today`."""
+    after `today` (short periods: a hundred rounds must end before the directory changes)."""
     from tests.workflows.helpers import state_directive
 
     start = today + timedelta(days=3)
-    cycle = {"every_days": 7, "start": start.isoformat(), "until": (start + timedelta(days=6)).isoformat(),
-             "final_due": (start + timedelta(days=13)).isoformat(), "remind_days_before": 1,
+    cycle = {"every_days": 3, "start": start.isoformat(), "until": (start + timedelta(days=2)).isoformat(),
+             "final_due": (start + timedelta(days=5)).isoformat(), "remind_days_before": 1,
              "chase_after_days": 1, "escalate_after_days": 2}
     data = copy.deepcopy(state_directive(BODIES, cycle))
     data["subject"] += f" (đợt {n})"

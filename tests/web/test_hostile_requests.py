@@ -153,3 +153,20 @@ def test_data_the_engine_could_not_load_back_is_refused_when_an_instance_starts(
     assert response.status_code == 422, response.get_data(as_text=True)[:300]
     assert words in response.get_json()["message"]
     assert engine.list_instances() == []
+
+
+def test_every_text_a_request_carries_reaches_the_app_in_nfc(app):
+    """Query strings, form fields (the directive editor's and the directory's too) and JSON bodies:
+    decomposed Vietnamese (NFD, as some keyboards send it) arrives composed (NFC)."""
+    import unicodedata
+
+    from flask import request
+
+    nfd = unicodedata.normalize("NFD", "Sở Giáo dục và Đào tạo")
+    nfc_text = unicodedata.normalize("NFC", nfd)
+    assert nfd != nfc_text
+    with app.test_request_context("/?q=" + nfd, method="POST", data={"ten": [nfd, nfd + " 2"]}):
+        assert request.args["q"] == nfc_text
+        assert request.form.getlist("ten") == [nfc_text, nfc_text + " 2"]
+    with app.test_request_context("/", method="POST", json={"a": [nfd, {"b": nfd}], nfd: 1}):
+        assert request.get_json() == {"a": [nfc_text, {"b": nfc_text}], nfc_text: 1}
