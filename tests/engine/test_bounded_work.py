@@ -16,7 +16,7 @@ MERSENNE_61 = 2**61 - 1
 COLLIDING = [k * MERSENNE_61 for k in range(40_000)]  # all hash to 0
 
 
-def _refused_within_bounds(action, fragment, seconds=1.0, megabytes=100):
+def refused_within_bounds(action, fragment, seconds=1.0, megabytes=100):
     """Refused, within `seconds` (best of three: a busy machine may pause one run; a slow refusal is
     slow every time) and `megabytes` of allocations (traced on a run of its own)."""
     timings = []
@@ -52,12 +52,12 @@ def _refused_within_bounds(action, fragment, seconds=1.0, megabytes=100):
 ])
 def test_text_of_a_big_value_is_refused_before_it_is_written(source):
     context = {"s": "é" * 99_999}
-    _refused_within_bounds(lambda: SafeEvaluator().evaluate(source, dict(context)), "too large")
+    refused_within_bounds(lambda: SafeEvaluator().evaluate(source, dict(context)), "too large")
 
 
 def test_text_of_a_big_value_in_a_script_is_refused_and_stores_nothing():
     context: dict = {}
-    _refused_within_bounds(lambda: SafeEvaluator().execute("a = [2**4095] * 999999\nb = str(a)", context),
+    refused_within_bounds(lambda: SafeEvaluator().execute("a = [2**4095] * 999999\nb = str(a)", context),
                            "too large")
     assert "b" not in context
 
@@ -65,7 +65,7 @@ def test_text_of_a_big_value_in_a_script_is_refused_and_stores_nothing():
 @pytest.mark.parametrize("source", ["len(set(x))", "len(dict(pairs))", "len({**{}})" if False else "len(set(x + x))"])
 def test_a_set_or_dict_of_keys_sharing_one_hash_is_refused_quickly(source):
     context = {"x": list(COLLIDING), "pairs": [[k, 1] for k in COLLIDING]}
-    _refused_within_bounds(lambda: SafeEvaluator().evaluate(source, context), "same hash")
+    refused_within_bounds(lambda: SafeEvaluator().evaluate(source, context), "same hash")
 
 
 def test_sets_and_dicts_of_ordinary_keys_still_work():
@@ -83,7 +83,7 @@ def test_sets_and_dicts_of_ordinary_keys_still_work():
 def test_comparing_big_nested_values_is_charged_for_their_whole_size():
     rows = [[i] * 900 for i in range(1_000)]  # 900,000 items in distinct lists
     source = " and ".join(["a == b"] * 10)
-    _refused_within_bounds(lambda: SafeEvaluator().evaluate(source, {"a": rows, "b": [list(r) for r in rows]}),
+    refused_within_bounds(lambda: SafeEvaluator().evaluate(source, {"a": rows, "b": [list(r) for r in rows]}),
                            "too much work")
 
 
@@ -94,7 +94,7 @@ def test_a_thousand_costly_conditions_share_one_budget():
         with shared_budget(20_000_000, "kiểm tra mô hình quá tốn", "model check too costly"):
             for n in range(1_000):
                 evaluator.check_expression(f"['ab']*333333+[]=={n}")
-    _refused_within_bounds(check_all, "model check too costly", seconds=2.0)
+    refused_within_bounds(check_all, "model check too costly", seconds=2.0)
 
 
 def test_values_just_under_the_text_limit_are_written():

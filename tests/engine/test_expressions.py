@@ -22,23 +22,9 @@ def evaluator(clock):
 
 
 def _refused_quickly_and_cheaply(action, fragment):
-    timings = []
-    for _ in range(3):  # best of three: a busy machine may pause one run, a slow refusal is slow every time
-        started = time.perf_counter()
-        with pytest.raises(ExpressionError) as caught:
-            action()
-        timings.append(time.perf_counter() - started)
-    assert fragment in str(caught.value), str(caught.value)
-    assert min(timings) < 0.05, f"took {min(timings):.3f}s"
-    tracemalloc.start()
-    try:
-        with pytest.raises(ExpressionError):
-            action()
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    assert peak < 4 * 1024 * 1024, f"allocated {peak:,} bytes"
-    return caught.value
+    from tests.engine.test_bounded_work import refused_within_bounds
+
+    return refused_within_bounds(action, fragment, seconds=0.05, megabytes=4)
 
 
 @pytest.mark.parametrize("source,fragment", EXPRESSIONS, ids=[s[:40] for s, _ in EXPRESSIONS])

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -16,6 +17,25 @@ SCREENSHOTS = Path(os.environ.get("CHITHI_SCREENSHOTS", REPO / "test-screenshots
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 WAIT_SECONDS = 15
+
+
+@contextmanager
+def served(app, name: str = "live-app"):
+    """The app served on a free loopback port from a thread (its base URL); on leaving, the server
+    stops and the app's engine shuts down (scheduler, connections)."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name=name, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        engine = app.extensions["chithi"]
+        engine.shutdown()
+        engine.db.dispose()
 
 
 def require_chromium() -> None:

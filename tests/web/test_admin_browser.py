@@ -6,7 +6,6 @@ export re-imported and deployed, behaving as the original; and a tour of the oth
 Every page visited is photographed (test-screenshots/<test>/)."""
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -24,7 +23,7 @@ from web import create_app
 from web.seed import DEMO_PASSWORD
 
 from ..workflows.helpers import CLERK_LS, ISSUER_LS, draft, issue, review_to_signing, signer, state_directive
-from .browser_support import WAIT_SECONDS, log_in, wait_text
+from .browser_support import WAIT_SECONDS, log_in, served, wait_text
 
 pytestmark = pytest.mark.browser
 
@@ -59,8 +58,6 @@ class Live:
 def live(tmp_path):
     """The app on a fresh SQLite file with the shipped models, the directory and one administrator,
     its clock frozen (the tests move it), served by a real threaded server."""
-    from werkzeug.serving import make_server
-
     clock = FrozenClock()
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'chithi.db'}", "SECRET_KEY": "browser-test",
                       "PASSWORD_HASHER": cheap_hasher(), "CLOCK": clock,
@@ -70,15 +67,8 @@ def live(tmp_path):
     eng.deploy_directory()
     load_reference_data(eng)
     eng.accounts.create_user("admin", "Quản trị hệ thống", DEMO_PASSWORD, ["admin"], None)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="admin-app", daemon=True)
-    thread.start()
-    try:
-        yield Live(f"http://127.0.0.1:{server.server_port}", eng, clock)
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        eng.shutdown()
+    with served(app, "admin-app") as base:
+        yield Live(base, eng, clock)
 
 
 def wait_for(driver, condition, message: str):

@@ -3,38 +3,26 @@ served on a free port, a real headless Chromium logs in as the demo clerk, compl
 task through the form, logs out, and the leader sees the next task."""
 from __future__ import annotations
 
-import threading
-
 import pytest
 
 from web import create_app
 from web.assets import VENDOR_DIR
 from web.seed import seed
 
-from .browser_support import WAIT_SECONDS, log_in, wait_text
+from .browser_support import WAIT_SECONDS, log_in, served, wait_text
 
 pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def live_app(tmp_path):
     """The app on a fresh SQLite file, migrated and seeded, served by a real threaded server."""
-    from werkzeug.serving import make_server
-
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'chithi.db'}", "SECRET_KEY": "browser-test"})
     eng = app.extensions["chithi"]
     eng.upgrade_schema()
     report = seed(eng)
     eng.start_scheduler()  # as `chithi serve` does
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-app", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}", eng, report
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        eng.shutdown()
-        eng.db.dispose()
+    with served(app, "live-app") as base:
+        yield base, eng, report
 
 
 def test_clerk_completes_the_sample_task_and_the_leader_gets_the_next(live_app, browser, camera):

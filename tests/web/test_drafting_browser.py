@@ -9,7 +9,6 @@ issuance. The issued .docx holds exactly the text typed. Every page is photograp
 from __future__ import annotations
 
 import io
-import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -24,7 +23,7 @@ from web import create_app
 from web.seed import DemoUser, ensure_demo_users
 
 from ..documents.format_checker import Expect, check
-from .browser_support import WAIT_SECONDS, wait_text
+from .browser_support import WAIT_SECONDS, served, wait_text
 from .files import pdf_with_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -139,8 +138,6 @@ OFFICER_NAMES = {"LS.SKHCN": "Vi Văn Khánh", "LS.SXD": "Hoàng Thị Xuân", "
 def office(tmp_path):
     """The app on a fresh SQLite file with the shipped models and reference data, a frozen clock,
     served by a real threaded server."""
-    from werkzeug.serving import make_server
-
     clock = FrozenClock(START)
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'chithi.db'}", "SECRET_KEY": "browser-walk",
                       "CLOCK": clock, "PASSWORD_HASHER": cheap_hasher()})
@@ -153,16 +150,8 @@ def office(tmp_path):
         users += [DemoUser(login, name, (role,), walk.issuer) for role, (login, name) in walk.people.items()]
         users += [DemoUser(login, OFFICER_NAMES[code], ("body_officer",), code) for code, login in walk.consulted.items()]
     ensure_demo_users(eng, users)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="walk-app", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}", eng, clock
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        eng.shutdown()
-        eng.db.dispose()
+    with served(app, "walk-app") as base:
+        yield base, eng, clock
 
 
 class Browser:

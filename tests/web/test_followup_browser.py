@@ -5,7 +5,6 @@ the database holds; the inbox finds the task without accents; notifications are 
 from __future__ import annotations
 
 import re
-import threading
 from datetime import timedelta
 
 import pytest
@@ -20,7 +19,7 @@ from tests.workflows.test_followup_paths import DUE_1, issued
 from web import create_app
 from web.seed import DEMO_PASSWORD, DemoUser, ensure_demo_users
 
-from .browser_support import WAIT_SECONDS, wait_text
+from .browser_support import WAIT_SECONDS, served, wait_text
 
 pytestmark = pytest.mark.browser
 START = DUE_1 - timedelta(days=20)
@@ -29,8 +28,6 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 @pytest.fixture
 def office(tmp_path):
-    from werkzeug.serving import make_server
-
     clock = FrozenClock(START)
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'chithi.db'}", "SECRET_KEY": "browser-followup",
                       "CLOCK": clock, "PASSWORD_HASHER": cheap_hasher()})
@@ -41,16 +38,8 @@ def office(tmp_path):
     ensure_demo_users(eng, [DemoUser("chuyenvien", "Nguyễn Văn An", ("clerk",), "LS.UBND"),
                             DemoUser("lanhdao", "Trần Thị Bình", ("leader",), "LS.UBND"),
                             DemoUser("donvi", "Đỗ Văn Hùng", ("body_officer",), "LS.CA")])
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="followup-app", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}", eng, clock
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        eng.shutdown()
-        eng.db.dispose()
+    with served(app, "followup-app") as base:
+        yield base, eng, clock
 
 
 class Walk:

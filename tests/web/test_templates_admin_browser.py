@@ -2,8 +2,6 @@
 unknown placeholder (refused, the placeholder named), then a good one, which becomes version 1."""
 from __future__ import annotations
 
-import threading
-
 import pytest
 
 from engine.kernel.accounts import cheap_hasher
@@ -11,7 +9,7 @@ from web import create_app
 from web.seed import DEMO_PASSWORD
 
 from ..documents.template_edit import edited_template
-from .browser_support import log_in, wait_text
+from .browser_support import log_in, served, wait_text
 
 pytestmark = pytest.mark.browser
 
@@ -21,23 +19,13 @@ KIND, SIDE = "reminder_letter", "state"
 @pytest.fixture
 def admin_app(tmp_path):
     """The app on a fresh SQLite file with one administrator, served by a real threaded server."""
-    from werkzeug.serving import make_server
-
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'chithi.db'}", "SECRET_KEY": "browser-test",
                       "PASSWORD_HASHER": cheap_hasher()})
     eng = app.extensions["chithi"]
     eng.upgrade_schema()
     eng.accounts.create_user("admin", "Quản trị hệ thống", DEMO_PASSWORD, ["admin"], None)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="templates-app", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        eng.shutdown()
-        eng.db.dispose()
+    with served(app, "templates-app") as base:
+        yield base
 
 
 def test_admin_replaces_a_template_from_the_browser(admin_app, browser, camera, tmp_path):  # noqa: F811
