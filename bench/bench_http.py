@@ -232,10 +232,15 @@ def measure(url: str) -> dict:
     users = prepare(url)
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench-http", "PYTHONUNBUFFERED": "1"}
     port = _free_port()
+    # the processes' logs go to files (bench/results/http-*.log): a pipe nobody reads fills up and
+    # blocks gunicorn's workers until the master kills them
+    logs = Path(__file__).resolve().parent / "results"
+    logs.mkdir(exist_ok=True)
+    server_log, scheduler_log = open(logs / "http-server.log", "wb"), open(logs / "http-scheduler.log", "wb")  # noqa: SIM115
     server = subprocess.Popen([sys.executable, "-m", "web.cli", "serve", "--workers", str(WORKERS),
-                               "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                               "--port", str(port)], env=env, stdout=server_log, stderr=subprocess.STDOUT)
     scheduler = subprocess.Popen([sys.executable, "-m", "web.cli", "scheduler"], env=env,
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                 stdout=scheduler_log, stderr=subprocess.STDOUT)
     samples: dict[str, list[float]] = defaultdict(list)
     errors: list[tuple[str, int]] = []
     lock = threading.Lock()
@@ -276,6 +281,9 @@ def measure(url: str) -> dict:
                 proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 proc.kill()
+        server_log.close()
+        scheduler_log.close()
+    timeouts = (logs / "http-server.log").read_text(errors="replace").count("WORKER TIMEOUT")
     pages = [s for kind in ("page_inbox", "page_task", "page_directive", "page_board") for s in samples[kind]]
     requests = [s for kind, values in samples.items() if not kind.startswith("pdf_") for s in values]
     return {"people": len(users), "directives": DIRECTIVES, "workers": WORKERS, "elapsed_s": elapsed,
@@ -286,7 +294,7 @@ def measure(url: str) -> dict:
             "by_kind_median_ms": {k: statistics.median(v) * 1e3 for k, v in samples.items()},
             "page_p95_ms": percentile(pages, 0.95) * 1e3, "worker_rss_mb": rss,
             "timers": len(lags), "timer_lag_p95_s": percentile(lags, 0.95) if lags else float("inf"),
-            "timer_lag_max_s": max(lags, default=float("inf")), **pdf}
+            "timer_lag_max_s": max(lags, default=float("inf")), "worker_timeouts": timeouts, **pdf}
 
 
 PDF_REQUESTS = 50
