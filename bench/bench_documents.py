@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import statistics
-import time
 from datetime import date
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from engine.documents.kinds import sample_extras
 from engine.documents.render import shipped_template
 from engine.model.loader import load_directive_file
 
-from .common import Figure
+from .common import Figure, timed_ms
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = {"state": REPO / "workflows/directives/langson-2024-ct-ubnd.yaml",
@@ -24,13 +23,7 @@ TARGET_MS = 30.0
 
 
 def _timed(fn, n: int) -> dict:
-    fn()  # warm-up: imports, template cache of the OS
-    samples = []
-    for _ in range(n):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    samples.sort()
+    samples = sorted(timed_ms(fn, n))
     return {"median_ms": round(statistics.median(samples), 2),
             "p95_ms": round(samples[min(len(samples) - 1, int(0.95 * len(samples)))], 2),
             "n": n}

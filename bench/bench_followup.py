@@ -27,7 +27,7 @@ from engine.model.loader import load_directive_file
 from engine.model.periods import report_periods
 
 from .bench_directives import directive_for
-from .common import Figure, fresh_pg_database, percentile
+from .common import Figure, fresh_pg_database, percentile, timed_ms
 
 NOW = datetime(2024, 8, 1, 3, 0, tzinfo=UTC)
 BODIES, PERIODS = 1_000, 8
@@ -115,13 +115,7 @@ def pages(url: str) -> dict:
 
 
 def _timed(fn, runs: int = 7) -> float:
-    fn()  # warm
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times) * 1e3
+    return statistics.median(timed_ms(fn, runs))
 
 
 def _data(engine, did: int) -> dict:

@@ -56,3 +56,16 @@ def percentile(values: list[float], fraction: float) -> float:
         raise ValueError("no values")
     rank = max(1, min(len(ordered), round(fraction * len(ordered))))
     return ordered[rank - 1]
+
+
+def timed_ms(fn, runs: int) -> list[float]:
+    """Milliseconds of `runs` calls of `fn`, after one warm-up call (imports, caches)."""
+    import time
+
+    fn()
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
