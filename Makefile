@@ -42,7 +42,7 @@ test: install system-deps
 soak: install system-deps
 	$(BIN)/python -m pytest -n 2 -m soak $(PYTEST_ARGS)
 
-bench: install
+bench: install system-deps
 	$(BIN)/python -m bench
 
 # Style and errors (ruff), types (mypy, strict on the engine kernel), the layering (import-linter).

@@ -110,7 +110,7 @@ def start_timers(url: str, window_s: float) -> None:
 
 
 class _Form(html.parser.HTMLParser):
-    """The task form of a page, filled as a person would (first choice, some text, today's date)."""
+    """The task form of a page, filled as a person would (first choice, some text, today as dd/mm/yyyy)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -131,8 +131,8 @@ class _Form(html.parser.HTMLParser):
                 self.values[name] = attrs.get("value", "")
             elif kind == "radio":
                 self.values.setdefault(name, attrs.get("value", ""))
-            elif kind == "date":
-                self.values[name] = date.today().isoformat()
+            elif kind == "date" or "date-input" in attrs.get("class", "").split():
+                self.values[name] = date.today().strftime("%d/%m/%Y")
             elif kind == "text":
                 self.values[name] = "1" if attrs.get("inputmode") == "decimal" else "Đã triển khai."
         elif tag == "textarea" and name:
@@ -155,6 +155,7 @@ class Person:
     def __init__(self, port: int, username: str, record) -> None:
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         self.username, self.record, self.cookie = username, record, ""
+        self.refusals: list[tuple[str, int, str]] = []
 
     def request(self, method: str, path: str, kind: str, form: dict | None = None) -> tuple[int, str, str]:
         body = urlencode(form).encode() if form is not None else None
@@ -185,25 +186,35 @@ class Person:
             raise RuntimeError(f"{self.username} could not log in ({status})")
 
     def work(self, budget: int, directive_pages: list[int]) -> int:
-        """Complete tasks from the inbox until it is empty or `budget` are done; returns how many."""
-        done = 0
+        """Complete tasks from the inbox until it is empty or `budget` are done; returns how many.
+        A task whose completion is refused is a failure of the run (counted, not retried)."""
+        done, refused = 0, set()
         while done < budget:
             _, _, inbox = self.request("GET", "/", "page_inbox")
-            match = re.search(r'href="/tasks/(\d+)"', inbox)
-            if match is None:
+            task_ids = [t for t in re.findall(r'href="/tasks/(\d+)"', inbox) if t not in refused]
+            if not task_ids:
                 break
-            task_path = f"/tasks/{match.group(1)}"
+            task_path = f"/tasks/{task_ids[0]}"
             _, _, page = self.request("GET", task_path, "page_task")
             form = _Form()
             form.feed(page)
-            status, _, _ = self.request("POST", task_path, "complete", form.values)
+            status, _, answer = self.request("POST", task_path, "complete", form.values)
             if status == 302:
                 done += 1
+            else:
+                refused.add(task_ids[0])
+                self.refusals.append((task_path, status, _refusal_text(answer)))
             if directive_pages and done % 5 == 0:
                 directive = directive_pages[done % len(directive_pages)]
                 self.request("GET", f"/directives/{directive}", "page_directive")
                 self.request("GET", f"/directives/{directive}/board", "page_board")
         return done
+
+
+def _refusal_text(page: str) -> str:
+    """The error messages of a page that refused a form (what a person would read)."""
+    found = re.findall(r'class="[^"]*(?:error|flash)[^"]*"[^>]*>([^<]{1,200})', page)
+    return "; ".join(m.strip() for m in found if m.strip())[:300] or page[:200]
 
 
 # ---------------------------------------------------------------- the run
@@ -286,12 +297,15 @@ def measure(url: str) -> dict:
     timeouts = (logs / "http-server.log").read_text(errors="replace").count("WORKER TIMEOUT")
     pages = [s for kind in ("page_inbox", "page_task", "page_directive", "page_board") for s in samples[kind]]
     requests = [s for kind, values in samples.items() if not kind.startswith("pdf_") for s in values]
+    refusals = [r for person in people for r in person.refusals]
+    failed = len(errors) + sum(1 for _, status, _ in refusals if status < 400)  # a 4xx is in errors already
     return {"people": len(users), "directives": DIRECTIVES, "workers": WORKERS, "elapsed_s": elapsed,
             "completions": sum(completed), "completions_per_s": sum(completed) / elapsed,
-            "requests": len(requests), "errors": len(errors), "error_kinds": sorted(set(errors))[:20],
+            "requests": len(requests), "errors": failed, "error_kinds": sorted(set(errors))[:20],
+            "refused_completions": refusals[:20],
             "p95_ms": percentile(requests, 0.95) * 1e3,
-            "by_kind_p95_ms": {k: percentile(v, 0.95) * 1e3 for k, v in samples.items()},
-            "by_kind_median_ms": {k: statistics.median(v) * 1e3 for k, v in samples.items()},
+            "by_kind_p95_ms": {k: percentile(v, 0.95) * 1e3 for k, v in samples.items() if v},
+            "by_kind_median_ms": {k: statistics.median(v) * 1e3 for k, v in samples.items() if v},
             "page_p95_ms": percentile(pages, 0.95) * 1e3, "worker_rss_mb": rss,
             "timers": len(lags), "timer_lag_p95_s": percentile(lags, 0.95) if lags else float("inf"),
             "timer_lag_max_s": max(lags, default=float("inf")), "worker_timeouts": timeouts, **pdf}

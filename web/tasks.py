@@ -75,12 +75,10 @@ def inbox():
     page = min(request.args.get("page", 1, type=page_number), MAX_PAGE)
     eng, actor = get_engine(), current_actor()
     query, keep, errors = inbox_filters()
-    tasks = eng.inbox(actor, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE, query=query)
-    counts = eng.inbox_counts(actor, query.near_days)
-    refs, stages = eng.tasks.choices(actor)
-    context = dict(tasks=tasks[:PAGE_SIZE], has_more=len(tasks) > PAGE_SIZE, page=page, now=eng.clock.now(),
-                   folder=query.folder, folders=FOLDERS, counts=counts, keep=keep, errors=errors,
-                   refs=refs, stages=stages, filtered=bool(keep))
+    found = eng.tasks.inbox_page(actor, query, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
+    context = dict(tasks=found.tasks[:PAGE_SIZE], has_more=len(found.tasks) > PAGE_SIZE, page=page,
+                   now=eng.clock.now(), folder=query.folder, folders=FOLDERS, counts=found.counts, keep=keep,
+                   errors=errors, refs=found.refs, stages=found.processes, filtered=bool(keep))
     status = 400 if errors else 200
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "inbox":
         return render_template("tasks/_inbox_table.html", **context), status

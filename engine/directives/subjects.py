@@ -3,7 +3,7 @@ instead of a code, searches it by its number, the national document it implement
 and the reminders stop once the directive is closed (the kernel's `RefSummary`)."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from ..documents.kinds import KINDS
@@ -16,7 +16,7 @@ INSTRUMENT_NAMES = {Instrument.CHI_THI.value: "Chỉ thị", Instrument.KE_HOACH
                     Instrument.CONG_DIEN.value: "Công điện", Instrument.CONG_VAN.value: "Công văn"}
 
 
-def directive_title(row: DirectiveRow) -> str:
+def directive_title(row: DirectiveRow | Row) -> str:
     """"Chỉ thị 05/CT-UBND: Về việc …" once issued, "Dự thảo chỉ thị: Về việc …" before."""
     kind = INSTRUMENT_NAMES.get(row.instrument, "Văn bản")
     subject = " ".join((row.subject or "").split())
@@ -29,7 +29,11 @@ def describe_directive(s: Session, ref_type: str, ref_id: int) -> RefSummary | N
     """The directive's title, its search words and whether it is closed (the feature's `describe_ref`)."""
     if ref_type != DIRECTIVE:
         return None
-    row = s.get(DirectiveRow, ref_id)
+    # the columns of the title only: the directive's `data` (its whole text and every assignment) is
+    # not parsed on every save of every instance serving it
+    row = s.execute(select(DirectiveRow.instrument, DirectiveRow.subject, DirectiveRow.number, DirectiveRow.side,
+                           DirectiveRow.symbol, DirectiveRow.stage, DirectiveRow.national_ref)
+                    .where(DirectiveRow.id == ref_id)).first()
     if row is None:
         return None
     documents = s.execute(select(GeneratedDocument.kind, GeneratedDocument.filename)

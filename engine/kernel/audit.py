@@ -6,9 +6,9 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import BigInteger, Table, bindparam, select
 from sqlalchemy.orm import Session
 
 from .models import AuditEvent, AuditHead
@@ -40,6 +40,17 @@ class PendingEvent:
     at: datetime
 
 
+_HEAD = cast(Table, AuditHead.__table__)
+_EVENTS = cast(Table, AuditEvent.__table__)
+# Built once: the append runs at the end of every write transaction, as three Core statements on the
+# transaction's connection (no unit of work, no ORM bulk machinery)
+_READ_HEAD = select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == 1).with_for_update()
+_NEW_HEAD = _HEAD.insert().values(id=1, seq=0, hash=GENESIS)
+_INSERT_EVENTS = _EVENTS.insert()
+_MOVE_HEAD = (_HEAD.update().where(_HEAD.c.id == 1)
+              .values(seq=bindparam("new_seq", type_=BigInteger()), hash=bindparam("new_hash")))
+
+
 def append(session: Session, events: list[PendingEvent]) -> None:
     """Append events at the end of the chain, inside the caller's transaction.
 
@@ -48,11 +59,11 @@ def append(session: Session, events: list[PendingEvent]) -> None:
     """
     if not events:
         return
-    # Core statements, not the unit of work: this runs once per engine step (three statements)
     session.flush()  # the step's own rows first, so the events follow what they record
-    head = session.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1).with_for_update()).first()
+    conn = session.connection()
+    head = conn.execute(_READ_HEAD).first()
     if head is None:
-        session.execute(insert(AuditHead).values(id=1, seq=0, hash=GENESIS))
+        conn.execute(_NEW_HEAD)
         seq, prev = 0, GENESIS
     else:
         seq, prev = head.seq, head.hash
@@ -67,8 +78,8 @@ def append(session: Session, events: list[PendingEvent]) -> None:
                      "instance_id": ev.instance_id, "payload": payload, "payload_hash": payload_hash,
                      "prev_hash": prev, "hash": digest})
         prev = digest
-    session.execute(insert(AuditEvent), rows)
-    session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=seq, hash=prev))
+    conn.execute(_INSERT_EVENTS, rows)
+    conn.execute(_MOVE_HEAD, {"new_seq": seq, "new_hash": prev})
 
 
 @dataclass

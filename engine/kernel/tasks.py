@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Any, cast
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -19,6 +20,18 @@ from .models import HumanTask, ProcessInstance
 from .status import OPEN_TASK, RUNNING, TaskStatus
 from .views import InstanceInfo, TaskInfo
 
+
+@dataclass(frozen=True)
+class InboxPage:
+    """One page of a person's inbox: the tasks of the folder asked, the count of every folder
+    (open, near_due, overdue, done) and what the filters offer (business objects, processes)."""
+
+    tasks: list[TaskInfo]
+    counts: dict[str, int]
+    refs: list[tuple[str, int, str]]
+    processes: list[tuple[str, str]]
+
+
 ALREADY_DONE = "Việc này đã được người khác xử lý (already completed)"
 
 
@@ -34,29 +47,45 @@ class HumanTasks:
     def inbox(self, actor: Actor, *, limit: int = 100, offset: int = 0,
               query: InboxQuery | None = None) -> list[TaskInfo]:
         """Tasks of `actor` in a folder (open ones by default), filtered, soonest due first (SQL only)."""
-        now = self.instances.clock.now()
         with self.db.session() as s:
-            stmt = humantasks.inbox_query(actor, min(limit, 500), max(offset, 0), query, now)
-            return [TaskInfo.from_row(r) for r in s.scalars(stmt)]
+            return self._inbox(s, actor, limit, offset, query)
 
     def counts(self, actor: Actor, near_days: int = 3) -> dict[str, int]:
         """How many tasks each folder holds: open, near_due, overdue, done."""
-        now = self.instances.clock.now()
         with self.db.session() as s:
-            row = s.execute(humantasks.counts_query(actor, now, near_days)).one()
-            done: int = s.scalar(humantasks.done_count_query(actor)) or 0
-        return {"open": int(row[0]), "near_due": int(row[1]), "overdue": int(row[2]), "done": int(done)}
+            return self._counts(s, actor, near_days)
 
     def choices(self, actor: Actor) -> tuple[list[tuple[str, int, str]], list[tuple[str, str]]]:
         """What the inbox's filters offer: the business objects (type, id, subject) and the processes
         (id, name) among the actor's open tasks."""
         with self.db.session() as s:
-            visible = humantasks.visible_to(actor)
-            refs: Any = s.execute(select(HumanTask.ref_type, HumanTask.ref_id, func.max(HumanTask.subject))
-                             .where(visible, HumanTask.ref_id.is_not(None))
-                             .group_by(HumanTask.ref_type, HumanTask.ref_id).limit(500)).all()
-            processes: Any = s.execute(select(HumanTask.process_id, func.max(HumanTask.process_name)).where(visible)
-                                  .group_by(HumanTask.process_id).limit(200)).all()
+            return self._choices(s, actor)
+
+    def inbox_page(self, actor: Actor, query: InboxQuery, *, limit: int, offset: int = 0) -> InboxPage:
+        """What the inbox page shows — a folder's tasks, every folder's count, the filters' choices —
+        read in one transaction (one connection, one snapshot)."""
+        with self.db.session() as s:
+            refs, processes = self._choices(s, actor)
+            return InboxPage(self._inbox(s, actor, limit, offset, query), self._counts(s, actor, query.near_days),
+                             refs, processes)
+
+    def _inbox(self, s: Session, actor: Actor, limit: int, offset: int, query: InboxQuery | None) -> list[TaskInfo]:
+        stmt = humantasks.inbox_query(actor, min(limit, 500), max(offset, 0), query, self.instances.clock.now())
+        return [TaskInfo.from_row(r) for r in s.scalars(stmt)]
+
+    def _counts(self, s: Session, actor: Actor, near_days: int) -> dict[str, int]:
+        row = s.execute(humantasks.counts_query(actor, self.instances.clock.now(), near_days)).one()
+        done: int = s.scalar(humantasks.done_count_query(actor)) or 0
+        return {"open": int(row[0]), "near_due": int(row[1]), "overdue": int(row[2]), "done": int(done)}
+
+    @staticmethod
+    def _choices(s: Session, actor: Actor) -> tuple[list[tuple[str, int, str]], list[tuple[str, str]]]:
+        visible = humantasks.visible_to(actor)
+        refs: Any = s.execute(select(HumanTask.ref_type, HumanTask.ref_id, func.max(HumanTask.subject))
+                              .where(visible, HumanTask.ref_id.is_not(None))
+                              .group_by(HumanTask.ref_type, HumanTask.ref_id).limit(500)).all()
+        processes: Any = s.execute(select(HumanTask.process_id, func.max(HumanTask.process_name)).where(visible)
+                                   .group_by(HumanTask.process_id).limit(200)).all()
         return ([(str(t), int(i), str(subj or "")) for t, i, subj in refs],
                 sorted(((str(p), str(n or p)) for p, n in processes), key=lambda pn: pn[1]))
 
