@@ -42,6 +42,23 @@ class Journal:
         for fn in s.info["after_commit"]:
             fn()
 
+    @staticmethod
+    @contextmanager
+    def savepoint(s: Session) -> Iterator[None]:
+        """A part of a write transaction that may fail alone: on an error its rows roll back to the
+        SAVEPOINT, and the audit events, after-commit actions and per-transaction notes it queued are
+        dropped with them; the error goes on to the caller, the rest of the transaction stands."""
+        events, actions, notes = len(s.info["audit"]), len(s.info["after_commit"]), set(s.info)
+        try:
+            with s.begin_nested():
+                yield
+        except BaseException:
+            del s.info["audit"][events:]
+            del s.info["after_commit"][actions:]
+            for key in set(s.info) - notes:
+                del s.info[key]
+            raise
+
     def record(self, s: Session, actor: str, action: str, instance_id: int | None,
                payload: dict[str, Any]) -> None:
         """Queue an audit event; it is chained just before the transaction commits."""

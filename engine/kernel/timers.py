@@ -1,8 +1,11 @@
 """Timers: claim due instances (row locks on PostgreSQL, the write lock on SQLite), fire each once.
 
-Each due instance is fired in its own transaction. One that cannot be fired (its state does not
-load, a query-table write fails…) is put in the error state with the message, in a transaction of
-its own, and the sweep goes on: one broken instance never holds back the others.
+Due instances are claimed BATCH at a time and each is fired in a savepoint of the batch's
+transaction (one commit and one audit append for the batch, not one per timer). One that cannot be
+fired (its state does not load, a query-table write fails…) is rolled back to its savepoint and put
+in the error state with the message, and the others go on: one broken instance never holds back the
+others. If the batch's transaction fails as a whole (its commit, the audit append), its instances
+are fired again one per transaction, so that failure too stays with the instance that caused it.
 """
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from .errors import ConflictError
 from .instances import Instances, describe_error
@@ -23,6 +27,8 @@ if TYPE_CHECKING:
 from .status import RUNNING, InstanceStatus, move_status
 
 log = logging.getLogger(__name__)
+
+BATCH = 20  # due instances claimed and fired per transaction
 
 
 @dataclass(frozen=True)
@@ -48,67 +54,112 @@ class Timers:
         fired = failed = 0
         skipped: set[int] = set()  # lost races in this sweep: whoever won handles them
         while fired + failed < limit:
-            outcome = self._fire_next(skipped)
-            if outcome is None:
+            batch = self._fire_batch(skipped, min(BATCH, limit - fired - failed))
+            if batch is None:
                 break
-            result, instance_id = outcome
-            if result == "fired":
-                fired += 1
-            elif result == "failed":
-                failed += 1
-            else:
-                skipped.add(instance_id)
+            fired, failed = fired + batch.fired, failed + batch.failed
         return TimerSweep(fired, failed)
 
-    def _due_query(self, now: datetime, skipped: set[int]) -> Any:
+    def _due_query(self, now: datetime, skipped: set[int], limit: int, only: int | None = None) -> Any:
         # Strictly before now, as SpiffWorkflow fires a timer only once its moment has passed: a timer due
         # exactly now would be claimed again and again without firing until the sweep's limit.
         query = (select(ProcessInstance).where(ProcessInstance.status == RUNNING,
                                                ProcessInstance.next_timer_at < now)
-                 .order_by(ProcessInstance.next_timer_at).limit(1))
+                 .order_by(ProcessInstance.next_timer_at).limit(limit))
         if skipped:
             query = query.where(ProcessInstance.id.notin_(skipped))
-        # PostgreSQL: a row lock other schedulers skip; SQLite: the write transaction is the lock.
+        if only is not None:
+            query = query.where(ProcessInstance.id == only)
+        # PostgreSQL: row locks other schedulers skip; SQLite: the write transaction is the lock.
         return query.with_for_update(skip_locked=True) if self.db.dialect == "postgresql" else query
 
-    def _fire_next(self, skipped: set[int]) -> tuple[str, int] | None:
-        """Claim and fire one due instance in its own transaction: ("fired" | "failed" | "skipped", id),
-        or None when nothing is due. A failure puts that instance in the error state and returns."""
-        claimed = None
+    def _fire_batch(self, skipped: set[int], size: int) -> TimerSweep | None:
+        """Claim up to `size` due instances and fire each in its own savepoint of one transaction;
+        None when nothing is due. Lost races are added to `skipped`."""
+        claimed: list[int] = []
+        broken: list[tuple[int, BaseException]] = []
         try:
             with self.journal.transaction() as s:
-                row = s.scalar(self._due_query(self.clock.now(), skipped))
+                rows = list(s.scalars(self._due_query(self.clock.now(), skipped, size)))
+                if not rows:
+                    return None
+                claimed = [row.id for row in rows]
+                fired = 0
+                for row in rows:
+                    try:
+                        with self.journal.savepoint(s):
+                            self._fire(s, row)
+                        fired += 1
+                    except (ConflictError, StaleDataError):
+                        skipped.add(row.id)  # someone else moved it meanwhile: theirs stands
+                    except Exception as exc:  # noqa: BLE001 — one instance's failure must not stop the others
+                        log.exception("the timer of instance %s could not be fired", row.id)
+                        broken.append((row.id, exc))
+                failed = sum(self._mark_failed(s, instance_id, exc) for instance_id, exc in broken)
+        except Exception:  # noqa: BLE001 — the batch as a whole: each instance again in its own transaction
+            if not claimed:
+                raise
+            log.exception("a batch of %d timers failed; firing them one by one", len(claimed))
+            return self._fire_each(claimed, skipped)
+        for instance_id, _ in broken:
+            self.instances.forget_cached(instance_id)
+        return TimerSweep(fired, failed)
+
+    def _fire_each(self, instance_ids: list[int], skipped: set[int]) -> TimerSweep:
+        fired = failed = 0
+        for instance_id in instance_ids:
+            outcome = self._fire_one(instance_id, skipped)
+            if outcome == "fired":
+                fired += 1
+            elif outcome == "failed":
+                failed += 1
+            elif outcome == "skipped":
+                skipped.add(instance_id)
+        return TimerSweep(fired, failed)
+
+    def _fire_one(self, instance_id: int, skipped: set[int]) -> str | None:
+        """Fire one instance, if still due, in its own transaction: "fired" | "failed" | "skipped",
+        or None when it is no longer due. A failure puts it in the error state."""
+        claimed = False
+        try:
+            with self.journal.transaction() as s:
+                row = s.scalar(self._due_query(self.clock.now(), skipped, 1, only=instance_id))
                 if row is None:
                     return None
-                claimed = row.id
+                claimed = True
                 self._fire(s, row)
-                return "fired", claimed
+                return "fired"
         except ConflictError:
-            if claimed is None:
+            if not claimed:
                 raise
-            return "skipped", claimed
+            return "skipped"
         except Exception as exc:  # noqa: BLE001 — one instance's failure must not stop the sweep
-            if claimed is None:
+            if not claimed:
                 raise
-            log.exception("the timer of instance %s could not be fired", claimed)
-            return ("failed" if self._record_timer_failure(claimed, exc) else "skipped"), claimed
+            log.exception("the timer of instance %s could not be fired", instance_id)
+            return "failed" if self._record_timer_failure(instance_id, exc) else "skipped"
 
     def _record_timer_failure(self, instance_id: int, exc: BaseException) -> bool:
         """Put a running instance whose timer could not be fired in the error state (own transaction)."""
-        message, element = describe_error(exc)
         try:
             with self.journal.transaction() as s:
-                row = s.get(ProcessInstance, instance_id)
-                if row is None or row.status != RUNNING:
-                    return False
-                move_status(row, InstanceStatus.RUNNING, InstanceStatus.ERROR)  # UPDATE … WHERE version = old
-                row.error_message = f"Không chạy được hẹn giờ: {message}"[:4000]
-                row.error_element, row.updated_at = element, self.clock.now()
-                row.error_at = row.updated_at
-                self.journal.record(s, "scheduler", "timer_failed", instance_id, {"error": message[:1000]})
+                marked = self._mark_failed(s, instance_id, exc)
         except ConflictError:  # someone else moved it meanwhile: theirs stands
             return False
         self.instances.forget_cached(instance_id)
+        return marked
+
+    def _mark_failed(self, s: Session, instance_id: int, exc: BaseException) -> bool:
+        """In `s`: a running instance whose timer could not be fired goes to the error state, with the message."""
+        message, element = describe_error(exc)
+        row = s.get(ProcessInstance, instance_id)
+        if row is None or row.status != RUNNING:
+            return False
+        move_status(row, InstanceStatus.RUNNING, InstanceStatus.ERROR)  # UPDATE … WHERE version = old
+        row.error_message = f"Không chạy được hẹn giờ: {message}"[:4000]
+        row.error_element, row.updated_at = element, self.clock.now()
+        row.error_at = row.updated_at
+        self.journal.record(s, "scheduler", "timer_failed", instance_id, {"error": message[:1000]})
         return True
 
     def _fire(self, s: Session, row: ProcessInstance) -> None:

@@ -114,8 +114,8 @@ def test_time_date_timer_uses_the_given_instant(engine, clock, when):
 
 
 def test_an_instance_that_cannot_be_loaded_does_not_hold_back_the_others(engine, clock):
-    """The broken instance is due first (PostgreSQL picks it first every time): it goes to the error
-    state with a message, in a transaction of its own, and every healthy due instance still fires."""
+    """The broken instance is in the middle of the batch: it goes to the error state with a message,
+    and every healthy due instance of the batch still fires."""
     from sqlalchemy import update
 
     from engine.kernel.models import ProcessInstance
@@ -142,3 +142,63 @@ def test_an_instance_that_cannot_be_loaded_does_not_hold_back_the_others(engine,
     with engine.db.session() as s:
         assert s.query(AuditEvent).filter_by(instance_id=broken, action="timer_failed").count() == 1
         assert s.query(AuditEvent).filter_by(action="timer_fired").count() == 4
+
+
+def test_a_step_that_fails_after_writing_is_rolled_back_to_its_savepoint(engine, clock, monkeypatch):
+    """Timers fire in batches, each instance in a savepoint: one whose step fails after it wrote its
+    row (the query-table write here) leaves nothing of that step behind — no task row, no audit
+    event, its saved state untouched — goes to the error state, and the others of its batch fire."""
+    from engine.kernel import humantasks
+    from engine.kernel.models import ProcessInstance
+
+    engine.deploy_xml(WAIT)
+    ids = [engine.start_instance("wait_then_act", body_code="LS.UBND").id for _ in range(5)]
+    broken = ids[2]
+    with engine.db.session() as s:
+        state_before = s.get(ProcessInstance, broken).state_json
+    real_sync = humantasks.sync
+
+    def failing_sync(session, instance, *args, **kwargs):
+        if instance.id == broken:
+            raise RuntimeError("the query table refused the row")
+        return real_sync(session, instance, *args, **kwargs)
+
+    monkeypatch.setattr(humantasks, "sync", failing_sync)
+    clock.advance(hours=2)
+    sweep = engine.fire_due_timers()
+    assert (sweep.fired, sweep.failed) == (4, 1)
+    with engine.db.session() as s:
+        row = s.get(ProcessInstance, broken)
+        assert row.status == "error" and "query table refused" in row.error_message
+        assert row.state_json == state_before  # the step's save was rolled back with its savepoint
+        assert s.query(HumanTask).filter_by(instance_id=broken).count() == 0
+        assert s.query(AuditEvent).filter_by(instance_id=broken, action="timer_fired").count() == 0
+        assert s.query(AuditEvent).filter_by(instance_id=broken, action="timer_failed").count() == 1
+        assert s.query(AuditEvent).filter_by(action="timer_fired").count() == 4
+    assert engine.verify_audit().ok
+
+
+def test_a_batch_whose_transaction_fails_is_fired_again_one_instance_at_a_time(engine, clock, monkeypatch):
+    """If the batch's own transaction fails (here its audit append, once), nothing of it is kept and
+    its instances are fired again, each in a transaction of its own: every timer fires exactly once."""
+    from engine.kernel import audit
+
+    engine.deploy_xml(WAIT)
+    ids = [engine.start_instance("wait_then_act", body_code="LS.UBND").id for _ in range(5)]
+    real_append, calls = audit.append, []
+
+    def append_failing_once(session, events):
+        if events:
+            calls.append(len(events))
+        if len(calls) == 1 and events:
+            raise RuntimeError("the disk is full")
+        return real_append(session, events)
+
+    monkeypatch.setattr(audit, "append", append_failing_once)
+    clock.advance(hours=2)
+    sweep = engine.fire_due_timers()
+    assert (sweep.fired, sweep.failed) == (5, 0)
+    assert calls[0] >= 5 and len(calls) == 6  # one batch of five, then five transactions of one
+    assert all(_fired(engine, iid) == 1 for iid in ids)
+    assert all([t.element_id for t in engine.get_instance(iid).ready_tasks] == ["Act"] for iid in ids)
+    assert engine.verify_audit().ok
