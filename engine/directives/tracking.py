@@ -35,7 +35,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     Boolean,
@@ -44,6 +44,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Table,
     Text,
     UniqueConstraint,
     case,
@@ -163,19 +164,19 @@ def plan_periods(session: Session, assignment: AssignmentRow, periods: list[dict
     or ReportPeriods); an existing row of the same period is left as it is. Returns rows added."""
     existing = set(session.scalars(select(FollowupPeriod.period_index)
                                    .where(FollowupPeriod.assignment_id == assignment.id)))
-    added = 0
+    rows = []
     for p in periods:
         row = _row_values(p)
         if row["period_index"] in existing:
             continue
-        session.add(FollowupPeriod(
+        rows.append(dict(
             directive_id=assignment.directive_id, assignment_id=assignment.id, position=assignment.position,
             body_code=assignment.body_code, body_name=assignment.body_name, lead=assignment.lead,
             due_day=local_date(row["due_at"]).toordinal(), state=OPEN, planned_at=now, instance_id=instance_id,
             chase_count=0, late_days=0, **row))
-        added += 1
-    session.flush()
-    return added
+    if rows:  # one Core statement for the body's periods (this runs once per body of a distribution)
+        session.connection().execute(cast(Table, FollowupPeriod.__table__).insert(), rows)
+    return len(rows)
 
 
 def _when(value: Any) -> datetime | None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from .text import fold
+from .text import fold_cached
 
 
 @dataclass(frozen=True)
@@ -46,5 +46,6 @@ class Refs:
 
 
 def search_text(*parts: str | None) -> str:
-    """The folded search column of a row from its readable parts."""
-    return fold(" ".join(p for p in parts if p))[:4000]
+    """The folded search column of a row from its readable parts (each folded once per process: a
+    subject and its keywords repeat on every task of a distribution)."""
+    return " ".join(f for f in (fold_cached(p) for p in parts if p) if f)[:4000]

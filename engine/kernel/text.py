@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
 
@@ -15,6 +16,12 @@ def fold(text: str | None) -> str:
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _SPACES.sub(" ", stripped.lower()).strip()
+
+
+@lru_cache(maxsize=2048)
+def fold_cached(text: str) -> str:
+    """`fold`, remembered for texts that repeat (subjects, keywords, process names)."""
+    return fold(text)
 
 
 def words(query: str | None, limit: int = 12) -> list[str]:
