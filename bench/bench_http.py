@@ -41,6 +41,8 @@ SEED = REPO / "workflows" / "directives" / "langson-2024-ct-ubnd.yaml"
 PEOPLE = 50
 DIRECTIVES = 20
 WORKERS = 4
+THREADS = 1  # per worker: `chithi serve`'s default, the production layout behind a proxy
+TIMER_WINDOW_S = 60  # the timers fall due over this many seconds from the start of the load
 PASSWORD = "mat-khau-tai-thu"
 TIMERS = 200  # due, spread over the run
 
@@ -249,7 +251,7 @@ def measure(url: str) -> dict:
     logs.mkdir(exist_ok=True)
     server_log, scheduler_log = open(logs / "http-server.log", "wb"), open(logs / "http-scheduler.log", "wb")  # noqa: SIM115
     server = subprocess.Popen([sys.executable, "-m", "web.cli", "serve", "--workers", str(WORKERS),
-                               "--port", str(port)], env=env, stdout=server_log, stderr=subprocess.STDOUT)
+                               "--threads", str(THREADS), "--port", str(port)], env=env, stdout=server_log, stderr=subprocess.STDOUT)
     scheduler = subprocess.Popen([sys.executable, "-m", "web.cli", "scheduler"], env=env,
                                  stdout=scheduler_log, stderr=subprocess.STDOUT)
     samples: dict[str, list[float]] = defaultdict(list)
@@ -264,7 +266,7 @@ def measure(url: str) -> dict:
 
     try:
         _wait_for(port)
-        start_timers(url, window_s=60)
+        start_timers(url, window_s=TIMER_WINDOW_S)
         timer_start = datetime.now(UTC)
         people = [Person(port, username, record) for username in users]
         completed = [0] * len(people)
@@ -283,7 +285,7 @@ def measure(url: str) -> dict:
         workers = _children(server.pid)
         rss = max((_rss_mb(pid) for pid in workers), default=0.0)
         pdf = _pdf_requests(Person(port, users[0], record), url)
-        time.sleep(max(0.0, 70 - (datetime.now(UTC) - timer_start).total_seconds()))  # last timers fall due
+        time.sleep(max(0.0, TIMER_WINDOW_S + 10 - (datetime.now(UTC) - timer_start).total_seconds()))  # last timers fall due
         lags = _timer_lags(url)
     finally:
         for proc in (server, scheduler):

@@ -133,7 +133,10 @@ def add_serve(sub) -> None:
     serve.add_argument("--workers", type=int, default=0,
                        help="gunicorn worker processes (production; run `chithi scheduler` beside them); "
                             "0: one process with the scheduler (default)")
-    serve.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker (default 8)")
+    serve.add_argument("--threads", type=int, default=1,
+                       help="threads per gunicorn worker (default 1: one request at a time per process, the "
+                            "fastest for this CPU-bound app behind a buffering proxy such as nginx; use more "
+                            "threads when clients reach gunicorn directly)")
     serve.set_defaults(handler=cmd_serve)
 
 

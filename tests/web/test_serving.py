@@ -56,7 +56,7 @@ def _stop(proc: subprocess.Popen) -> str:
 def test_gunicorn_workers_serve_logins_and_the_inbox(db_url):
     assert main(["seed", "--database-url", db_url]) == 0
     port = _free_port()
-    server = _chithi("serve", "--workers", "2", "--threads", "2", "--port", str(port), db_url=db_url)
+    server = _chithi("serve", "--workers", "2", "--port", str(port), db_url=db_url)  # the default: sync workers
     base = f"http://127.0.0.1:{port}"
     try:
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
