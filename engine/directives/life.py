@@ -38,9 +38,9 @@ from .policy import (
     is_issuing_reader,
     may_manage_follow_up,
     may_read_document,
+    readable_documents,
     reader_scope,
     require_import,
-    scope_allows,
     visible_directives,
 )
 from .store import DirectiveRow, assignments_of, create_directive, directive_ref, get_directive_row
@@ -255,15 +255,15 @@ def directive_summary(engine, directive_id: int, actor=None) -> dict:
     documents it may read; a consulted department the header and the drafts it may read (no
     assignments); anyone else gets NotFound. A limited summary has `scope` and no `comments`.
     """
-    from .store import get_directive, list_comments
+    from .store import list_comments
 
     with engine.db.session() as s:
-        row, d = get_directive(s, directive_id)
+        row = get_directive_row(s, directive_id)
         scope = reader_scope(s, row, actor)
         if not scope.visible:
             raise NotFound(f"không có chỉ thị id={row.id}")
-        documents = [_document_json(doc) for doc in reversed(DocumentStore().for_directive(s, directive_id))
-                     if scope_allows(scope, doc)]
+        documents = [_document_json(doc) for doc in
+                     reversed(DocumentStore().for_directive(s, directive_id, readable_documents(scope)))]
         printed = number_text(row.side, row.number, row.symbol) if row.number is not None else None
         if not scope.full:
             return {"id": row.id, "stage": row.stage, "number": row.number, "symbol": row.symbol,
@@ -271,6 +271,7 @@ def directive_summary(engine, directive_id: int, actor=None) -> dict:
                     "subject": row.subject, "issued_on": row.issued_on.isoformat() if row.issued_on else None,
                     "scope": scope.kind, "assignments": [_assignment_json(a) for a in scope.assignments],
                     "documents": documents}
+        d = directive_from_dict(row.data)  # the whole text, for the issuing office only
         return {
             "id": row.id, "stage": row.stage, "side": row.side, "instrument": row.instrument,
             "number": row.number, "symbol": row.symbol, "number_text": printed, "issuer_name": d.issuer_name,

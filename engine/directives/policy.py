@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, exists, func, select
+from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from ..documents import kinds
@@ -136,7 +136,7 @@ def reader_scope(session: Session, row: DirectiveRow, actor: Actor | None) -> Sc
     code = actor.body_code if actor is not None else None
     if not code:
         return Scope(NONE)
-    own = tuple(a for a in assignments_of(session, row.id) if a.body_code == code)
+    own = tuple(assignments_of(session, row.id, body_code=code))
     instances = session.execute(
         select(ProcessInstance.id, ProcessInstance.process_id, ProcessInstance.created_at)
         .where(ProcessInstance.ref_type == DIRECTIVE, ProcessInstance.ref_id == row.id,
@@ -170,6 +170,28 @@ def scope_allows(scope: Scope, doc: GeneratedDocument) -> bool:
     if audience == kinds.DRAFT:
         return scope.consulted and doc.id >= scope.first_draft_id
     return False
+
+
+def readable_documents(scope: Scope) -> ColumnElement[bool]:
+    """`scope_allows` as an SQL condition on GeneratedDocument, for lists: a body sees its own letters
+    and reports among thousands of the directive without loading the others (the same rule; a test
+    compares the two on every kind)."""
+    if scope.full:
+        return true()
+    allowed: list[ColumnElement[bool]] = []
+    if scope.assignments and scope.issued:
+        allowed.append(GeneratedDocument.kind.in_(_kinds_for(kinds.ISSUED)))
+    if scope.followup_ids:
+        allowed.append(and_(GeneratedDocument.kind.in_(_kinds_for(kinds.BODY)),
+                            GeneratedDocument.instance_id.in_(sorted(scope.followup_ids))))
+    if scope.consulted:
+        allowed.append(and_(GeneratedDocument.kind.in_(_kinds_for(kinds.DRAFT)),
+                            GeneratedDocument.id >= scope.first_draft_id))
+    return or_(*allowed) if allowed else false()
+
+
+def _kinds_for(audience: str) -> list[str]:
+    return [code for code, spec in kinds.KINDS.items() if spec.audience == audience]
 
 
 def may_read_document(session: Session, doc: GeneratedDocument, actor: Actor | None) -> bool:

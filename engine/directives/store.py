@@ -289,9 +289,12 @@ def mark_issued(session: Session, directive_id: int, *, number: int, issued_on: 
     return row
 
 
-def assignments_of(session: Session, directive_id: int, *, include_withdrawn: bool = False) -> list[AssignmentRow]:
-    """The directive's assignment rows in their printed order."""
+def assignments_of(session: Session, directive_id: int, *, include_withdrawn: bool = False,
+                   body_code: str | None = None) -> list[AssignmentRow]:
+    """The directive's assignment rows in their printed order (only `body_code`'s, when given)."""
     query = select(AssignmentRow).where(AssignmentRow.directive_id == directive_id)
+    if body_code is not None:
+        query = query.where(AssignmentRow.body_code == body_code)
     if not include_withdrawn:
         query = query.where(AssignmentRow.status != "withdrawn")
     return list(session.scalars(query.order_by(AssignmentRow.position)))

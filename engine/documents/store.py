@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint, func, select, update
+from sqlalchemy import Boolean, ColumnElement, ForeignKey, Integer, String, UniqueConstraint, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -139,11 +139,13 @@ class DocumentStore:
                                     .where(same, GeneratedDocument.kind == kind)
                                     .order_by(GeneratedDocument.version)))
 
-    def for_directive(self, session: Session, directive_id: int) -> list[GeneratedDocument]:
-        """All documents of a directive, newest first."""
-        return list(session.scalars(select(GeneratedDocument)
-                                    .where(GeneratedDocument.directive_id == directive_id)
-                                    .order_by(GeneratedDocument.id.desc())))
+    def for_directive(self, session: Session, directive_id: int,
+                      where: ColumnElement[bool] | None = None) -> list[GeneratedDocument]:
+        """The documents of a directive (those matching `where`, if given), newest first."""
+        query = select(GeneratedDocument).where(GeneratedDocument.directive_id == directive_id)
+        if where is not None:
+            query = query.where(where)
+        return list(session.scalars(query.order_by(GeneratedDocument.id.desc())))
 
     def get(self, session: Session, document_id: int) -> GeneratedDocument:
         """One generated document, or NotFound."""

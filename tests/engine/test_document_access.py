@@ -1,6 +1,7 @@
 """Reading a directive's documents, its summary and the list of directives follow the one rule of
-engine/directives/access.py (issuing office, assigned body, consulted department, nobody else); the
-reference data loads idempotently."""
+engine/directives/policy.py (issuing office, assigned body, consulted department, nobody else) — the
+summary's list through its SQL form, compared here with the rule for one document; the reference data
+loads idempotently."""
 from __future__ import annotations
 
 import io
@@ -209,6 +210,7 @@ def test_a_consulted_department_reads_the_draft_it_comments_on_and_later_ones_on
     (revised,) = _by(docs, "directive_draft") - {v1, v2, sent}
     assert _by(docs, "submission_slip")
     assert _readable(engine, SYT, docs) == {sent, revised}
+    assert {d["id"] for d in directive_summary(engine, did, actor=SYT)["documents"]} == {sent, revised}
     assert _readable(engine, CA, docs) == set()  # assigned, not consulted: no draft before issuance
     assert directive_summary(engine, did, actor=CA)["documents"] == []
     assert _readable(engine, UNRELATED, docs) == set() and list_visible(engine, UNRELATED) == []
