@@ -2,6 +2,7 @@
 migrations. SQLite (WAL) is the embedded default; PostgreSQL is the production store."""
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -11,6 +12,7 @@ from typing import Any
 from alembic.config import Config
 from sqlalchemy import DateTime, MetaData, create_engine, event
 from sqlalchemy.engine import Connection, Dialect, Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.types import TypeDecorator
 
@@ -82,10 +84,37 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         return eng
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
-    kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
-    return create_engine(url, **kwargs)
+    eng = create_engine(url, **kwargs)
+    if not kwargs.get("pool_pre_ping"):
+        _ping_when_idle(eng)
+    return eng
+
+
+IDLE_PING_SECONDS = 10.0
+
+
+def _ping_when_idle(eng: Engine) -> None:
+    """Check a pooled connection before use only when it has been idle a while (a server restarted or
+    a connection cut meanwhile is replaced, as with SQLAlchemy's pre-ping), not before every
+    transaction: a ping is one more round trip, about half a millisecond, several per page."""
+
+    @event.listens_for(eng, "checkin")
+    def _checked_in(_dbapi_conn: Any, record: Any) -> None:
+        record.info["checked_in_at"] = time.monotonic()
+
+    @event.listens_for(eng, "checkout")
+    def _checked_out(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        last = record.info.get("checked_in_at")
+        if last is not None and time.monotonic() - last < IDLE_PING_SECONDS:
+            return
+        try:
+            alive = eng.dialect.do_ping(dbapi_conn)
+        except eng.dialect.loaded_dbapi.Error as exc:
+            raise DisconnectionError(f"the database connection was lost: {exc}") from exc
+        if not alive:
+            raise DisconnectionError("the database connection was lost")
 
 
 class Database:
