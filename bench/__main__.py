@@ -43,8 +43,26 @@ def _table(figures: dict[str, Figure]) -> str:
     return "\n".join(lines)
 
 
+def markdown() -> str:
+    """The figures of bench/results.json as a Markdown table (for the README)."""
+    results = json.loads(RESULTS.read_text(encoding="utf-8"))
+    lines = ["| figure | value | target | met |", "|---|---|---|---|"]
+    for key, f in results.items():
+        if isinstance(f, dict) and "value" in f:
+            sign = "≤" if f["better"] == "lower" else "≥"
+            lines.append(f"| `{key}` | {f['value']:,.4g} {f['unit']} | {sign} {f['target']:,g} {f['unit']} | "
+                         f"{'yes' if f['met'] else '**no**'} |")
+    lines.append("")
+    lines.append(f"{results['cpu_count']} CPUs, {results['date']}, revision {results['git_revision'][:10]}.")
+    return "\n".join(lines)
+
+
 def main(argv: list[str]) -> int:
-    """Run the areas named (default: all), merge their figures into results.json, print the table."""
+    """Run the areas named (default: all), merge their figures into results.json, print the table;
+    `--markdown` prints the table of the last results as Markdown instead."""
+    if argv == ["--markdown"]:
+        print(markdown())
+        return 0
     pg = pg_server_url()  # fails loudly when the server is missing
     RESULTS_DIR.mkdir(exist_ok=True)
     previous = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}

@@ -39,7 +39,7 @@ from .common import Figure, fresh_pg_database, percentile
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "workflows" / "directives" / "langson-2024-ct-ubnd.yaml"
 PEOPLE = 50
-DIRECTIVES = 20
+DIRECTIVES = 12  # 50 officers × 12 directives × 2 tasks: 1,200 completions in all
 WORKERS = 4
 THREADS = 1  # per worker: `chithi serve`'s default, the production layout behind a proxy
 TIMER_WINDOW_S = 60  # the timers fall due over this many seconds from the start of the load
