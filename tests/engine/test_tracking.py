@@ -160,7 +160,7 @@ def test_a_bodys_deadlines_across_directives(database, planned):
 def test_the_board_as_xlsx_in_the_layout_offices_send_upward(database, planned):
     from openpyxl import load_workbook
 
-    from engine.directives.export import GRID_SHEET, UPWARD_COLUMNS, UPWARD_SHEET, board_workbook, read_grid
+    from engine.directives.export import FILLS, GRID_SHEET, UPWARD_COLUMNS, UPWARD_SHEET, board_workbook, read_grid
 
     did, ids = planned
     submit(database, did, "LS.CA", 0, DUE_1 + timedelta(days=2))
@@ -180,6 +180,17 @@ def test_the_board_as_xlsx_in_the_layout_offices_send_upward(database, planned):
     assert ca_first[3:7] == ("07/06/2024", "Hoàn thành trễ hạn", "09/06/2024", 2)
     assert tracking.rates_sentence(board.rates) in [r[0] for r in rows if r[0]]
     assert read_grid(export.content) == board.status_grid()
+    # the styles as offices print them: bold headers, Times New Roman, boxed cells, the status colours
+    sheet = wb[UPWARD_SHEET]
+    header, ca_row = sheet[5], next(r for r in sheet.iter_rows(min_row=6) if r[1].value == "Công an tỉnh")
+    assert all(c.font.b and c.font.name == "Times New Roman" for c in header)
+    assert all(c.border.left.style == "thin" for c in (*header, *ca_row))
+    assert not ca_row[1].font.b and ca_row[0].alignment.horizontal == "center" and ca_row[1].alignment.wrap_text
+    assert ca_row[4].fill.fgColor.rgb.endswith(FILLS[tracking.LATE])  # "Hoàn thành trễ hạn"
+    colours = {tracking.STATUS_WORDS[code]: colour for code, colour in FILLS.items()}
+    status_cells = [row[4] for row in sheet.iter_rows(min_row=6) if row[4].value in colours]
+    assert {c.value for c in status_cells} >= {tracking.STATUS_WORDS[tracking.OVERDUE], tracking.STATUS_WORDS[tracking.LATE]}
+    assert all(c.fill.fgColor.rgb.endswith(colours[c.value]) for c in status_cells)
 
 
 def test_the_board_rates_and_overdue_lists_take_a_fixed_number_of_queries(database, planned):
