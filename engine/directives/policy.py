@@ -174,8 +174,8 @@ def scope_allows(scope: Scope, doc: GeneratedDocument) -> bool:
 
 def readable_documents(scope: Scope) -> ColumnElement[bool]:
     """`scope_allows` as an SQL condition on GeneratedDocument, for lists: a body sees its own letters
-    and reports among thousands of the directive without loading the others (the same rule; a test
-    compares the two on every kind)."""
+    and reports among thousands of the directive without loading the others (the same rule;
+    tests/engine/test_document_access.py compares the two for assigned and consulted readers)."""
     if scope.full:
         return true()
     allowed: list[ColumnElement[bool]] = []
