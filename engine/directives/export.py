@@ -81,12 +81,13 @@ def _cell(ws: Any, value: Any, font: Font = PLAIN, alignment: Alignment | None =
     c = WriteOnlyCell(ws, value=value)
     # A board has tens of thousands of cells in a handful of styles: each style is registered in the
     # workbook once and its indexes copied to the next cells (openpyxl would hash the font, border…
-    # of every cell again: 2.3× slower)
+    # of every cell again: 2.3× slower). The entry keeps the font and alignment it was made from, so
+    # their ids cannot be reused by other objects while the workbook lives.
     styles = _STYLES.setdefault(ws.parent, {})
     key = (id(font), id(alignment), border, fill)
     known = styles.get(key)
     if known is not None:
-        c._style = copy.copy(known)
+        c._style = copy.copy(known[2])
         return c
     c.font = font
     if alignment is not None:
@@ -95,7 +96,7 @@ def _cell(ws: Any, value: Any, font: Font = PLAIN, alignment: Alignment | None =
         c.border = BOX
     if fill is not None:
         c.fill = PatternFill("solid", fgColor=fill)
-    styles[key] = copy.copy(c._style)
+    styles[key] = (font, alignment, copy.copy(c._style))
     return c
 
 
