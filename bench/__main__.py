@@ -35,11 +35,15 @@ def _git_revision() -> str:
         return "unknown"
 
 
+def _sign(better: str) -> str:
+    """How a value must compare with its target: ≤ when lower is better, else ≥."""
+    return "≤" if better == "lower" else "≥"
+
+
 def _table(figures: dict[str, Figure]) -> str:
     lines = [f"{'figure':38} {'value':>12} {'target':>12}  unit   met"]
     for key, f in figures.items():
-        sign = "≤" if f.better == "lower" else "≥"
-        lines.append(f"{key:38} {f.value:>12.3f} {sign}{f.target:>11g}  {f.unit:6} {'yes' if f.met else 'NO'}")
+        lines.append(f"{key:38} {f.value:>12.3f} {_sign(f.better)}{f.target:>11g}  {f.unit:6} {'yes' if f.met else 'NO'}")
     return "\n".join(lines)
 
 
@@ -49,8 +53,7 @@ def markdown() -> str:
     lines = ["| figure | value | target | met |", "|---|---|---|---|"]
     for key, f in results.items():
         if isinstance(f, dict) and "value" in f:
-            sign = "≤" if f["better"] == "lower" else "≥"
-            lines.append(f"| `{key}` | {f['value']:,.4g} {f['unit']} | {sign} {f['target']:,g} {f['unit']} | "
+            lines.append(f"| `{key}` | {f['value']:,.4g} {f['unit']} | {_sign(f['better'])} {f['target']:,g} {f['unit']} | "
                          f"{'yes' if f['met'] else '**no**'} |")
     lines.append("")
     lines.append(f"{results['cpu_count']} CPUs, {results['date']}, revision {results['git_revision'][:10]}.")
